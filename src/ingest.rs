@@ -1,0 +1,267 @@
+//! Ingest: bytes of a text disclosure → [`SourceText`], decoded lines with the encoding recorded.
+//!
+//! The encoding is detected, never assumed: a BOM wins (UTF-8, UTF-16LE/BE); otherwise valid UTF-8 is
+//! UTF-8; otherwise the bytes must decode as GB18030 (a superset of GBK and GB2312) without a single
+//! malformed sequence. Anything else, and binary or empty input, is an [`IngestError`]. Line endings
+//! (LF, CRLF, CR) are split here and recorded, so later stages see only lines.
+//!
+//! This is the only stage that touches files.
+
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// Why a file could not be read as a disclosure's text.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IngestError {
+    #[error("{path}: cannot read file: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: file is empty")]
+    Empty { path: PathBuf },
+    #[error("{path}: binary data, not text (NUL or control bytes at offset {offset})")]
+    Binary { path: PathBuf, offset: usize },
+    #[error(
+        "{path}: not valid UTF-8, UTF-16 or GB18030 text (first undecodable byte near offset {offset})"
+    )]
+    UnknownEncoding { path: PathBuf, offset: usize },
+    #[error("{path}: file is larger than the {limit}-byte limit")]
+    TooLarge { path: PathBuf, limit: u64 },
+}
+
+/// Text files above this size are refused rather than read whole (disclosures are < 1 MB).
+pub const MAX_TEXT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A decoded text document, split into lines (line `n` is `lines[n - 1]`).
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    pub path: PathBuf,
+    pub sha256: String,
+    pub encoding: &'static str,
+    pub line_endings: &'static str,
+    pub lines: Vec<String>,
+}
+
+/// Reads and decodes one text file.
+pub fn read_text(path: &Path) -> Result<SourceText, IngestError> {
+    let io = |source| IngestError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let len = std::fs::metadata(path).map_err(io)?.len();
+    if len > MAX_TEXT_BYTES {
+        return Err(IngestError::TooLarge {
+            path: path.to_owned(),
+            limit: MAX_TEXT_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    decode(path, &bytes)
+}
+
+/// Decodes bytes already in memory; `path` is used for provenance and messages only.
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<SourceText, IngestError> {
+    let (text, encoding) = decode_text(path, bytes)?;
+    let (lines, line_endings) = split_lines(&text);
+    if lines.iter().all(|l| l.trim().is_empty()) {
+        return Err(IngestError::Empty {
+            path: path.to_owned(),
+        });
+    }
+    Ok(SourceText {
+        path: path.to_owned(),
+        sha256: sha256_hex(bytes),
+        encoding,
+        line_endings,
+        lines,
+    })
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_text(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), IngestError> {
+    if bytes.is_empty() {
+        return Err(IngestError::Empty {
+            path: path.to_owned(),
+        });
+    }
+    let utf16 = |enc: &'static encoding_rs::Encoding, name, body: &[u8]| {
+        let (text, had_errors) = enc.decode_without_bom_handling(body);
+        if had_errors {
+            Err(IngestError::UnknownEncoding {
+                path: path.to_owned(),
+                offset: 2,
+            })
+        } else {
+            Ok((text.into_owned(), name))
+        }
+    };
+    let (text, name) = if let Some(body) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        match std::str::from_utf8(body) {
+            Ok(s) => (s.to_owned(), "UTF-8 (BOM)"),
+            Err(e) => {
+                return Err(IngestError::UnknownEncoding {
+                    path: path.to_owned(),
+                    offset: 3 + e.valid_up_to(),
+                });
+            }
+        }
+    } else if let Some(body) = bytes.strip_prefix(b"\xFF\xFE") {
+        utf16(encoding_rs::UTF_16LE, "UTF-16LE", body)?
+    } else if let Some(body) = bytes.strip_prefix(b"\xFE\xFF") {
+        utf16(encoding_rs::UTF_16BE, "UTF-16BE", body)?
+    } else {
+        if let Some(offset) = binary_offset(bytes) {
+            return Err(IngestError::Binary {
+                path: path.to_owned(),
+                offset,
+            });
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(s) => (s.to_owned(), "UTF-8"),
+            Err(utf8_err) => {
+                let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+                if had_errors {
+                    return Err(IngestError::UnknownEncoding {
+                        path: path.to_owned(),
+                        offset: utf8_err.valid_up_to(),
+                    });
+                }
+                (text.into_owned(), "GB18030")
+            }
+        }
+    };
+    if let Some(offset) = text.find(|c: char| is_binary_char(c)) {
+        return Err(IngestError::Binary {
+            path: path.to_owned(),
+            offset,
+        });
+    }
+    Ok((text, name))
+}
+
+/// Text never holds NUL or C0 control characters other than tab, LF, CR and form feed.
+fn is_binary_char(c: char) -> bool {
+    (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r' | '\x0c')
+}
+
+fn binary_offset(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| is_binary_char(b as char))
+}
+
+/// Splits on LF, CRLF and CR; returns the lines and which endings were seen.
+fn split_lines(text: &str) -> (Vec<String>, &'static str) {
+    let (mut lf, mut crlf, mut cr) = (0usize, 0usize, 0usize);
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                    crlf += 1;
+                } else {
+                    cr += 1;
+                }
+                lines.push(std::mem::take(&mut current));
+            }
+            '\n' => {
+                lf += 1;
+                lines.push(std::mem::take(&mut current));
+            }
+            // A form feed marks a page break in some extractions; it ends the line like a newline.
+            '\x0c' => lines.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    let endings = match (lf > 0, crlf > 0, cr > 0) {
+        (_, false, false) => "LF",
+        (false, true, false) => "CRLF",
+        (false, false, true) => "CR",
+        _ => "mixed",
+    };
+    (lines, endings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(bytes: &[u8]) -> Result<SourceText, IngestError> {
+        decode(Path::new("t.txt"), bytes)
+    }
+
+    #[test]
+    fn detects_utf8_with_and_without_bom() {
+        assert_eq!(dec("表 1\n合计".as_bytes()).unwrap().encoding, "UTF-8");
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice("表 1".as_bytes());
+        let t = dec(&bom).unwrap();
+        assert_eq!(t.encoding, "UTF-8 (BOM)");
+        assert_eq!(t.lines, vec!["表 1"]);
+    }
+
+    #[test]
+    fn detects_gbk() {
+        let (bytes, _, _) = encoding_rs::GBK.encode("部门收支总表\n单位：万元\n");
+        let t = dec(&bytes).unwrap();
+        assert_eq!(t.encoding, "GB18030");
+        assert_eq!(t.lines, vec!["部门收支总表", "单位：万元"]);
+    }
+
+    #[test]
+    fn detects_utf16_both_orders() {
+        let text = "收入总表\r\n合计";
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
+        for u in text.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+            be.extend_from_slice(&u.to_be_bytes());
+        }
+        let t = dec(&le).unwrap();
+        assert_eq!((t.encoding, t.line_endings), ("UTF-16LE", "CRLF"));
+        assert_eq!(t.lines, vec!["收入总表", "合计"]);
+        assert_eq!(dec(&be).unwrap().encoding, "UTF-16BE");
+    }
+
+    #[test]
+    fn splits_every_line_ending() {
+        assert_eq!(dec(b"a\r\nb\r\n").unwrap().line_endings, "CRLF");
+        let t = dec(b"a\rb\rc").unwrap();
+        assert_eq!((t.line_endings, t.lines.len()), ("CR", 3));
+        assert_eq!(dec(b"a\nb\r\nc").unwrap().line_endings, "mixed");
+        // Blank lines keep their numbers.
+        assert_eq!(dec(b"a\n\n\nb").unwrap().lines, vec!["a", "", "", "b"]);
+    }
+
+    #[test]
+    fn refuses_empty_binary_and_undecodable() {
+        assert!(matches!(dec(b""), Err(IngestError::Empty { .. })));
+        assert!(matches!(dec(b"  \n\n"), Err(IngestError::Empty { .. })));
+        assert!(matches!(
+            dec(b"%PDF\x00\x01\x02"),
+            Err(IngestError::Binary { offset: 4, .. })
+        ));
+        // 0xFF is never valid in UTF-8 nor GB18030.
+        assert!(matches!(
+            dec(b"abc\xFF\xFFdef"),
+            Err(IngestError::UnknownEncoding { offset: 3, .. })
+        ));
+    }
+
+    #[test]
+    fn error_names_the_file() {
+        let err = decode(Path::new("dir/x.txt"), b"").unwrap_err();
+        assert_eq!(err.to_string(), "dir/x.txt: file is empty");
+    }
+}

@@ -1,0 +1,163 @@
+//! Text cells: splitting a line into cells, closing spaces that wrapping put between Chinese
+//! characters (`合 计`, `全年开展安全生产培 训`), ordinals on row labels, and the folding used
+//! when comparing document text with grammar words.
+
+use std::borrow::Cow;
+
+/// Rule name for a space removed between two CJK characters.
+pub const CJK_SPACE: &str = "cjk_space";
+
+/// Splits a table line into cells: on tabs when the line has any, otherwise on runs of two or more
+/// spaces (layout-preserving extraction). Cells keep their inner single spaces.
+pub fn split_cells(line: &str) -> Vec<&str> {
+    if line.contains('\t') {
+        return line.split('\t').collect();
+    }
+    let mut cells = Vec::new();
+    let mut start = 0;
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b' ' && bytes.get(i + 1) == Some(&b' ') {
+            cells.push(&line[start..i]);
+            while i < bytes.len() && bytes[i] == b' ' {
+                i += 1;
+            }
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    cells.push(&line[start..]);
+    cells
+}
+
+/// True for Han characters and CJK punctuation (the characters a wrap can split).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F
+        | 0x3000..=0x303F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40)
+        || matches!(c, '“' | '”' | '‘' | '’')
+}
+
+/// Removes whitespace runs that stand between two CJK characters: a wrap inside a narrow cell or
+/// letter-spaced header words. Spaces next to digits or Latin text are kept (`2026 年`).
+pub fn close_cjk_spaces(s: &str) -> Cow<'_, str> {
+    let t = s.trim();
+    if !t.contains(char::is_whitespace) {
+        return Cow::Borrowed(t);
+    }
+    let chars: Vec<char> = t.chars().collect();
+    let mut out = String::with_capacity(t.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            let mut j = i;
+            while j < chars.len() && chars[j].is_whitespace() {
+                j += 1;
+            }
+            let before = out.chars().last();
+            let after = chars.get(j).copied();
+            let joinable = before.is_some_and(is_cjk_or_bracket) && after.is_some_and(is_cjk_or_bracket);
+            if !joinable {
+                out.push(' ');
+            }
+            i = j;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    if out == t {
+        Cow::Borrowed(t)
+    } else {
+        Cow::Owned(out)
+    }
+}
+
+fn is_cjk_or_bracket(c: char) -> bool {
+    is_cjk(c) || matches!(c, '(' | ')')
+}
+
+/// Folds text for comparison with grammar words: no whitespace, ASCII brackets, straight quotes.
+pub fn fold(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            '“' | '”' | '＂' => '"',
+            '‘' | '’' => '\'',
+            '：' => ':',
+            _ => c,
+        })
+        .collect()
+}
+
+const NUMERALS: &str = "一二三四五六七八九十廿卅百零〇";
+
+/// Splits a leading ordinal off a row label: `一、一般公共预算拨款收入` → (`一`, `一般公共…`),
+/// `（一）一般公共预算拨款` → (`（一）`, …).
+pub fn split_ordinal(label: &str) -> (Option<String>, &str) {
+    let t = label.trim();
+    let numeral = |c: char| NUMERALS.contains(c);
+    // 一、 / 十二、
+    let lead: String = t.chars().take_while(|&c| numeral(c)).collect();
+    if !lead.is_empty() {
+        let rest = &t[lead.len()..];
+        if let Some(r) = rest.strip_prefix('、').or_else(|| rest.strip_prefix('.')) {
+            return (Some(lead), r.trim_start());
+        }
+    }
+    // （一） / (一)
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let Some(r) = t.strip_prefix(open) {
+            let inner: String = r.chars().take_while(|&c| numeral(c)).collect();
+            if !inner.is_empty()
+                && let Some(after) = r[inner.len()..].strip_prefix(close)
+            {
+                return (Some(format!("（{inner}）")), after.trim_start());
+            }
+        }
+    }
+    (None, t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_on_tabs_or_wide_spaces() {
+        assert_eq!(split_cells("a\t\tb c\t"), vec!["a", "", "b c", ""]);
+        assert_eq!(split_cells("合计   4,33 5.95  0.00"), vec!["合计", "4,33 5.95", "0.00"]);
+    }
+
+    #[test]
+    fn closes_wrap_spaces_between_cjk_only() {
+        assert_eq!(close_cjk_spaces("合 计"), "合计");
+        assert_eq!(close_cjk_spaces("收 入 总 计"), "收入总计");
+        assert_eq!(close_cjk_spaces("部门 (单 位) 代码"), "部门(单位)代码");
+        assert_eq!(close_cjk_spaces("全年开展安全生产培 训"), "全年开展安全生产培训");
+        assert_eq!(close_cjk_spaces("2026 年"), "2026 年");
+        assert_eq!(close_cjk_spaces("≥ 6500 人"), "≥ 6500 人");
+        assert!(matches!(close_cjk_spaces("行政运行"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn ordinals() {
+        assert_eq!(split_ordinal("一、一般公共预算拨款收入"), (Some("一".into()), "一般公共预算拨款收入"));
+        assert_eq!(split_ordinal("廿一、灾害防治及应急管理支出"), (Some("廿一".into()), "灾害防治及应急管理支出"));
+        assert_eq!(split_ordinal("（十四）商业服务业等支出"), (Some("（十四）".into()), "商业服务业等支出"));
+        assert_eq!(split_ordinal("(二)政府性基金预算拨款"), (Some("（二）".into()), "政府性基金预算拨款"));
+        assert_eq!(split_ordinal("本年收入合计"), (None, "本年收入合计"));
+        assert_eq!(split_ordinal("十分重要"), (None, "十分重要"));
+    }
+
+    #[test]
+    fn folding() {
+        assert_eq!(fold("一般公共预算“三公”经费支出表"), "一般公共预算\"三公\"经费支出表");
+        assert_eq!(fold("支出表（分单位）"), "支出表(分单位)");
+    }
+}

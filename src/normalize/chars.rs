@@ -1,0 +1,164 @@
+//! Character-level repairs applied to every line before parsing.
+//!
+//! - full-width digits, Latin letters and number punctuation (`２０２６`, `％`, `．`) become ASCII;
+//!   Chinese punctuation that is normal in prose (`，。：（）`) is left alone;
+//! - the ideographic space and no-break spaces become plain spaces;
+//! - typesetting markup that leaked into cells is reduced to the text it stands for:
+//!   `$\geq 2G$` → `≥2G`, `$=100\%$` → `=100%`, `<p>…</p>` → its text.
+//!
+//! Each change is logged as a [`Repair`] on its line.
+
+use crate::model::{Loc, Repair};
+use regex::Regex;
+use std::sync::LazyLock;
+
+pub const FULL_WIDTH: &str = "full_width";
+pub const MARKUP: &str = "markup";
+pub const ODD_SPACE: &str = "odd_space";
+
+/// Repairs one line in place; returns the repairs made.
+pub fn canonicalize_line(line_no: usize, text: &mut String, out: &mut Vec<Repair>) {
+    fix_full_width(line_no, text, out);
+    fix_markup(line_no, text, out);
+    fix_spaces(line_no, text, out);
+}
+
+fn full_width_to_ascii(c: char) -> Option<char> {
+    match c {
+        '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '％' | '．' | '＋' | '－' | '／' | '＝' | '＜' | '＞' => {
+            char::from_u32(c as u32 - 0xFEE0)
+        }
+        _ => None,
+    }
+}
+
+fn fix_full_width(line_no: usize, text: &mut String, out: &mut Vec<Repair>) {
+    if !text.chars().any(|c| full_width_to_ascii(c).is_some()) {
+        return;
+    }
+    // Log each maximal run of converted characters.
+    let mut result = String::with_capacity(text.len());
+    let mut run_raw = String::new();
+    let mut run_new = String::new();
+    let flush = |raw: &mut String, new: &mut String, out: &mut Vec<Repair>| {
+        if !raw.is_empty() {
+            out.push(repair(line_no, FULL_WIDTH, raw, new));
+            raw.clear();
+            new.clear();
+        }
+    };
+    for c in text.chars() {
+        match full_width_to_ascii(c) {
+            Some(a) => {
+                run_raw.push(c);
+                run_new.push(a);
+                result.push(a);
+            }
+            None => {
+                flush(&mut run_raw, &mut run_new, out);
+                result.push(c);
+            }
+        }
+    }
+    flush(&mut run_raw, &mut run_new, out);
+    *text = result;
+}
+
+static LATEX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\$([^$\n]{1,40})\$").expect("static regex"));
+static HTML_P_BREAK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*</p>\s*<p>\s*").expect("static regex"));
+static HTML_P: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*</?p>\s*").expect("static regex"));
+
+fn latex_body(body: &str) -> String {
+    let mut s = body
+        .replace(r"\geq", "≥")
+        .replace(r"\leq", "≤")
+        .replace(r"\ge", "≥")
+        .replace(r"\le", "≤")
+        .replace(r"\neq", "≠")
+        .replace(r"\%", "%")
+        .replace(r"\times", "×");
+    s.retain(|c| !c.is_whitespace() && c != '{' && c != '}');
+    s
+}
+
+fn fix_markup(line_no: usize, text: &mut String, out: &mut Vec<Repair>) {
+    if text.contains('$') {
+        let mut changed = Vec::new();
+        let new = LATEX.replace_all(text, |caps: &regex::Captures| {
+            let body = latex_body(&caps[1]);
+            changed.push((caps[0].to_owned(), body.clone()));
+            body
+        });
+        if !changed.is_empty() {
+            *text = new.into_owned();
+            for (raw, body) in changed {
+                out.push(repair(line_no, MARKUP, &raw, &body));
+            }
+        }
+    }
+    if text.contains("<p>") || text.contains("</p>") {
+        let spaced = HTML_P_BREAK.replace_all(text, " ");
+        let new = HTML_P.replace_all(&spaced, "").into_owned();
+        out.push(repair(line_no, MARKUP, "<p>…</p>", "(tags removed)"));
+        *text = new;
+    }
+}
+
+fn fix_spaces(line_no: usize, text: &mut String, out: &mut Vec<Repair>) {
+    if text.contains(['\u{3000}', '\u{a0}']) {
+        let count = text.chars().filter(|c| matches!(c, '\u{3000}' | '\u{a0}')).count();
+        *text = text.replace(['\u{3000}', '\u{a0}'], " ");
+        out.push(repair(
+            line_no,
+            ODD_SPACE,
+            &format!("{count} ideographic/no-break space(s)"),
+            "plain space",
+        ));
+    }
+}
+
+fn repair(line_no: usize, rule: &'static str, raw: &str, repaired: &str) -> Repair {
+    Repair {
+        loc: Loc::line(line_no),
+        rule,
+        raw: raw.to_owned(),
+        repaired: repaired.to_owned(),
+        table: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(s: &str) -> (String, Vec<(&'static str, String, String)>) {
+        let mut text = s.to_owned();
+        let mut out = Vec::new();
+        canonicalize_line(7, &mut text, &mut out);
+        (text, out.into_iter().map(|r| (r.rule, r.raw, r.repaired)).collect())
+    }
+
+    #[test]
+    fn full_width_digits_and_number_punctuation() {
+        let (t, r) = run("２０２６年增长１２．５％，比上年");
+        assert_eq!(t, "2026年增长12.5%，比上年");
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[1], (FULL_WIDTH, "１２．５％".into(), "12.5%".into()));
+    }
+
+    #[test]
+    fn latex_and_html() {
+        assert_eq!(run(r"$\geq 2G$").0, "≥2G");
+        assert_eq!(run(r"率	$=100\%$	计划").0, "率	=100%	计划");
+        assert_eq!(run("<p>1.贯彻</p> <p>2.组织</p>").0, "1.贯彻 2.组织");
+        assert!(run("无需修复").1.is_empty());
+    }
+
+    #[test]
+    fn odd_spaces() {
+        assert_eq!(run("合\u{3000}计").0, "合 计");
+    }
+}

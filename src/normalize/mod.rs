@@ -1,0 +1,41 @@
+//! Normalize: repair what extraction broke, and log every repair with its source line.
+//!
+//! - [`chars`]: character-level repairs of every line, before parsing (full-width forms, markup);
+//! - [`number`]: one cell read as an amount or a code (`4,33 5.95` → `4335.95`, `3280 01` → `328001`);
+//! - [`cells`]: text cells (`合 计` → `合计`), ordinals, bracket folding for matching;
+//! - [`prose`]: sentences and numbers split by page breaks (`比 2` ⏎ `025 预算` → `比 2025 预算`);
+//! - [`tables`]: a parsed [`crate::parse::RawTable`] turned into a typed [`crate::model::Table`].
+//!
+//! Nothing here guesses: a cell without a single sound reading stays as printed and is reported.
+
+pub mod cells;
+pub mod chars;
+pub mod number;
+pub mod prose;
+pub mod tables;
+
+use crate::ingest::SourceText;
+use crate::model::Repair;
+
+/// One source line after character-level repair. `no` is the 1-based line number in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub no: usize,
+    pub text: String,
+}
+
+/// Applies the character-level repairs to every line of a source.
+pub fn canonicalize(source: &SourceText) -> (Vec<Line>, Vec<Repair>) {
+    let mut repairs = Vec::new();
+    let lines = source
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            let mut text = raw.clone();
+            chars::canonicalize_line(i + 1, &mut text, &mut repairs);
+            Line { no: i + 1, text }
+        })
+        .collect();
+    (lines, repairs)
+}

@@ -1,0 +1,232 @@
+//! Repairs of single table cells: amounts and codes broken by text extraction.
+//!
+//! Narrow PDF cells wrap their text, and extraction turns the wrap into a space: `4,33 5.95`,
+//! `870. 80`, `0. 0 0`, or a code `3280 01`. A cell is one value, so the spaces carry no meaning and
+//! are dropped — but only when the result is one well-formed number (thousands groups of three, one
+//! decimal point) or a code of a length the code system allows. Anything else is [`Reading::Unreadable`]:
+//! it stays as printed and is reported, never guessed.
+
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// How a cell reads as an amount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reading {
+    /// No amount printed (blank, `-`, `—`).
+    Empty,
+    /// A well-formed amount; `text` is the canonical form (no separators, decimals as printed).
+    Amount {
+        text: String,
+        /// The repair rule applied, if the printed cell was broken.
+        repair: Option<&'static str>,
+    },
+    /// No single sound reading.
+    Unreadable,
+}
+
+/// Rule names recorded in the repair log.
+pub const SPLIT_NUMBER: &str = "split_number";
+pub const STRAY_ZERO: &str = "stray_trailing_zero";
+pub const SPLIT_CODE: &str = "split_code";
+pub const PAREN_NEGATIVE: &str = "parenthesized_negative";
+
+/// True for the marks that stand for "nothing printed" in a cell.
+pub fn is_blank_mark(s: &str) -> bool {
+    matches!(s.trim(), "" | "-" | "—" | "——" | "－" | "–" | "/" | "…")
+}
+
+/// Reads a cell as an amount. `decimals` is the precision the table prints (2 for 万元 tables); a
+/// broken cell with extra trailing zeros beyond it (`0. 0 00`) reads as the same number at that
+/// precision, since zeros cannot change the value; extra non-zero digits make the cell unreadable.
+pub fn read_amount(raw: &str, decimals: Option<u32>) -> Reading {
+    if is_blank_mark(raw) {
+        return Reading::Empty;
+    }
+    let trimmed = raw.trim();
+    let had_spaces = trimmed.contains(char::is_whitespace);
+    let mut joined: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut repair = had_spaces.then_some(SPLIT_NUMBER);
+    if let Some(inner) = joined.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
+        joined = format!("-{inner}");
+        repair = Some(repair.unwrap_or(PAREN_NEGATIVE));
+    }
+    let Some(mut text) = canonical_amount(&joined) else {
+        return Reading::Unreadable;
+    };
+    if let Some(want) = decimals {
+        let have = text.split_once('.').map_or(0, |(_, f)| f.len() as u32);
+        if have > want {
+            // Only a cell that was broken may carry a stray digit, and only zeros are sound to drop.
+            let cut = text.len() - (have - want) as usize;
+            let (keep, extra) = text.split_at(cut);
+            if had_spaces && extra.bytes().all(|b| b == b'0') {
+                text = keep.trim_end_matches('.').to_owned();
+                repair = Some(STRAY_ZERO);
+            } else if had_spaces {
+                return Reading::Unreadable;
+            }
+        }
+    }
+    Reading::Amount { text, repair }
+}
+
+/// `4,335.95` → `4335.95`; `-12` → `-12`. None unless the whole string is one number whose
+/// thousands separators (if any) group the integer part in threes.
+pub fn canonical_amount(s: &str) -> Option<String> {
+    let (sign, body) = match s.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", s.strip_prefix('+').unwrap_or(s)),
+    };
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    if let Some(f) = frac
+        && (f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    if !valid_integer_part(int) {
+        return None;
+    }
+    let mut out = String::with_capacity(s.len());
+    out.push_str(sign);
+    out.extend(int.chars().filter(|&c| c != ','));
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    Some(out)
+}
+
+fn valid_integer_part(int: &str) -> bool {
+    if int.is_empty() {
+        return false;
+    }
+    if !int.contains(',') {
+        return int.bytes().all(|b| b.is_ascii_digit());
+    }
+    let mut groups = int.split(',');
+    let first = groups.next().unwrap_or_default();
+    (1..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Parses a canonical amount as an exact decimal.
+pub fn to_decimal(text: &str) -> Option<Decimal> {
+    Decimal::from_str(text).ok()
+}
+
+/// How a cell reads as a hierarchical code (功能/经济分类 科目, unit code).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeReading {
+    Empty,
+    Code {
+        code: String,
+        repaired: bool,
+    },
+    Unreadable,
+}
+
+/// Reads a code cell: digits only once spaces are dropped, and of a length in `allowed`
+/// (empty `allowed` means any length). `3280 01` → `328001` when 6 is allowed.
+pub fn read_code(raw: &str, allowed: &[usize]) -> CodeReading {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return CodeReading::Empty;
+    }
+    let joined: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+    let ok_len = allowed.is_empty() || allowed.contains(&joined.len());
+    if joined.bytes().all(|b| b.is_ascii_digit()) && ok_len {
+        CodeReading::Code {
+            repaired: joined.len() != trimmed.len(),
+            code: joined,
+        }
+    } else {
+        CodeReading::Unreadable
+    }
+}
+
+/// True when the cell looks like it is meant to be a number (so a header or label cell is not
+/// mistaken for a broken amount): digits, separators, spaces and sign only, with a digit.
+pub fn looks_numeric(raw: &str) -> bool {
+    let t = raw.trim();
+    t.bytes().any(|b| b.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '+' | '(' | ')') || c.is_whitespace())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn amount(raw: &str) -> String {
+        match read_amount(raw, Some(2)) {
+            Reading::Amount { text, repair } => format!("{text} {}", repair.unwrap_or("-")),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn clean_amounts_lose_only_separators() {
+        assert_eq!(amount("4,335.95"), "4335.95 -");
+        assert_eq!(amount("0.00"), "0.00 -");
+        assert_eq!(amount("1670.54"), "1670.54 -");
+        assert_eq!(amount("-12.50"), "-12.50 -");
+        assert_eq!(amount("1,234,567.89"), "1234567.89 -");
+    }
+
+    #[test]
+    fn split_numbers_rejoin() {
+        assert_eq!(amount("4,33 5.95"), "4335.95 split_number");
+        assert_eq!(amount("870. 80"), "870.80 split_number");
+        assert_eq!(amount("0. 0 0"), "0.00 split_number");
+        assert_eq!(amount(" 3,46 5.15 "), "3465.15 split_number");
+    }
+
+    #[test]
+    fn stray_zero_is_dropped_only_when_broken_and_zero() {
+        assert_eq!(amount("0. 0 00"), "0.00 stray_trailing_zero");
+        assert_eq!(amount("1. 2 30"), "1.23 stray_trailing_zero");
+        assert_eq!(amount("1. 2 34"), "Unreadable");
+        // An unbroken cell keeps the precision it prints.
+        assert_eq!(amount("0.000"), "0.000 -");
+    }
+
+    #[test]
+    fn blanks_and_garbage() {
+        assert_eq!(read_amount("", Some(2)), Reading::Empty);
+        assert_eq!(read_amount(" — ", Some(2)), Reading::Empty);
+        assert_eq!(read_amount("-", Some(2)), Reading::Empty);
+        assert_eq!(amount("43,35.95"), "Unreadable");
+        assert_eq!(amount("1.2.4"), "Unreadable");
+        assert_eq!(amount("4,335.95 12.00"), "Unreadable");
+        assert_eq!(amount("12a"), "Unreadable");
+        assert_eq!(amount("."), "Unreadable");
+        assert_eq!(amount("(12.00)"), "-12.00 parenthesized_negative");
+    }
+
+    #[test]
+    fn codes() {
+        let fun = [3, 5, 7];
+        assert_eq!(
+            read_code("3280 01", &[3, 6]),
+            CodeReading::Code { code: "328001".into(), repaired: true }
+        );
+        assert_eq!(
+            read_code("2060101", &fun),
+            CodeReading::Code { code: "2060101".into(), repaired: false }
+        );
+        assert_eq!(read_code("206 010", &fun), CodeReading::Unreadable);
+        assert_eq!(read_code("20a", &fun), CodeReading::Unreadable);
+        assert_eq!(read_code(" ", &fun), CodeReading::Empty);
+    }
+
+    #[test]
+    fn numeric_look() {
+        assert!(looks_numeric("4,33 5.95"));
+        assert!(!looks_numeric("合 计"));
+        assert!(!looks_numeric("-"));
+    }
+}

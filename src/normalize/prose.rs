@@ -1,0 +1,1 @@
+//! Prose repairs: sentences and numbers split by page breaks. Placeholder.

@@ -1,0 +1,274 @@
+//! Parse: canonical lines → [`ParsedDocument`]: the title facts, the table blocks (each matched to a
+//! grammar, split into header and body), and the narrative part's lines.
+//!
+//! Recognition is guided by the grammars: a table starts at a `表 N` marker (or, in documents that
+//! number none, at a line that is one of a grammar's captions); its grammar is the one whose caption
+//! aliases and header words fit best. Parsing never fails: what it cannot place becomes a finding.
+//! Cells stay raw here; `normalize::tables` reads them.
+
+pub mod markers;
+pub mod perf;
+
+use crate::grammar::{Grammar, GrammarSet, KeyRole, Layout};
+use crate::model::{Anomaly, Loc};
+use crate::normalize::Line;
+use crate::normalize::cells::{close_cjk_spaces, fold, split_cells, split_ordinal};
+use crate::normalize::number::looks_numeric;
+use markers::{PartKind, TableMarker};
+
+/// What the parser found in one document.
+#[derive(Debug)]
+pub struct ParsedDocument<'g> {
+    pub title: Option<Line>,
+    pub year: Option<i32>,
+    pub department: Option<String>,
+    pub kind: Option<String>,
+    pub tables: Vec<RawTable<'g>>,
+    /// Lines of the narrative part (情况说明), its part heading excluded.
+    pub narrative: Vec<Line>,
+    pub findings: Vec<Anomaly>,
+}
+
+/// A table block matched to its grammar; cells not yet read.
+#[derive(Debug)]
+pub struct RawTable<'g> {
+    pub id: String,
+    pub grammar: &'g Grammar,
+    pub title: String,
+    pub caption: Option<String>,
+    pub department: Option<String>,
+    pub unit: Option<String>,
+    /// Header lines (for grid and two-sided layouts) — every line before the first body line.
+    pub header: Vec<Line>,
+    /// Body lines: data rows, or the whole form for performance layouts.
+    pub body: Vec<Line>,
+    /// Value columns whose header words were found, in grammar order (indices into `grammar.columns`).
+    pub columns: Vec<usize>,
+    pub note: Option<(String, usize)>,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Parses canonical lines into document facts, table blocks and narrative lines.
+pub fn parse<'g>(lines: &[Line], grammars: &'g GrammarSet) -> ParsedDocument<'g> {
+    let doc = grammars.document();
+    let mut findings = Vec::new();
+    let title = lines.iter().find(|l| !l.text.trim().is_empty()).cloned();
+    let (year, department, kind) = title
+        .as_ref()
+        .map(|t| markers::title_facts(&t.text, doc))
+        .unwrap_or_default();
+
+    let parts = markers::parts(lines, doc);
+    let narrative = parts
+        .iter()
+        .find(|p| p.kind == PartKind::Narrative)
+        .map(|p| lines[p.start..p.end].to_vec())
+        .unwrap_or_default();
+
+    let blocks = markers::table_blocks(lines, &parts, grammars);
+    let mut tables = Vec::new();
+    for block in blocks {
+        match build_table(lines, &block, grammars) {
+            Some(t) => tables.push(t),
+            None => findings.push(unrecognized(&block)),
+        }
+    }
+    ParsedDocument {
+        title,
+        year,
+        department,
+        kind,
+        tables,
+        narrative,
+        findings,
+    }
+}
+
+fn unrecognized(block: &TableMarker) -> Anomaly {
+    Anomaly {
+        rule: "L001".into(),
+        kind: "unrecognized_table".into(),
+        severity: "warning".into(),
+        message: format!(
+            "{} `{}` matches no table grammar; its cells were not read",
+            block.id, block.title
+        ),
+        loc: Loc::line(block.start_line),
+        table: Some(block.id.clone()),
+        row: None,
+        column: None,
+        expected: None,
+        actual: None,
+    }
+}
+
+/// Lines of a block after its title and meta lines, with the meta values taken out.
+struct BlockMeta {
+    department: Option<String>,
+    unit: Option<String>,
+    content: Vec<Line>,
+}
+
+fn block_meta(block_lines: &[Line], title_line: usize, doc: &Grammar) -> BlockMeta {
+    let mut meta = BlockMeta {
+        department: None,
+        unit: None,
+        content: Vec::new(),
+    };
+    for line in block_lines {
+        if line.no <= title_line || line.text.trim().is_empty() || markers::is_table_marker(&line.text) {
+            continue;
+        }
+        let mut consumed = false;
+        if !meta.content.iter().any(|l: &Line| !l.text.trim().is_empty()) {
+            for cell in split_cells(&line.text) {
+                if let Some((label, value)) = markers::meta_pair(cell) {
+                    if markers::in_vocab(&label, doc.vocab("meta_unit")) {
+                        meta.unit = markers::money_unit(&value, doc);
+                        consumed = true;
+                    } else if markers::in_vocab(&label, doc.vocab("meta_department")) {
+                        meta.department = Some(value);
+                        consumed = true;
+                    } else if markers::in_vocab(&label, doc.vocab("meta_date")) {
+                        consumed = true;
+                    }
+                }
+            }
+        }
+        if !consumed {
+            meta.content.push(line.clone());
+        }
+    }
+    meta
+}
+
+/// Matches a block to a grammar and splits header from body.
+fn build_table<'g>(lines: &[Line], block: &TableMarker, grammars: &'g GrammarSet) -> Option<RawTable<'g>> {
+    let doc = grammars.document();
+    let block_lines = &lines[block.start_line - 1..block.end_line];
+    let meta = block_meta(block_lines, block.title_line, doc);
+    let candidates: Vec<&Grammar> = grammars
+        .tables
+        .iter()
+        .filter(|g| caption_score(g, block) > 0)
+        .collect();
+    let mut best: Option<((bool, usize, usize), &Grammar, usize)> = None;
+    for g in candidates {
+        let split = split_header(&meta.content, g, doc);
+        let header_text = fold(
+            &meta.content[..split]
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join(""),
+        );
+        let keys_ok = g
+            .keys
+            .iter()
+            .all(|k| k.headers.iter().any(|h| header_text.contains(&fold(h))));
+        let matched = matched_columns(g, &header_text).len();
+        let score = (keys_ok, caption_score(g, block), matched);
+        if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+            best = Some((score, g, split));
+        }
+    }
+    let (_, grammar, split) = best?;
+    let header: Vec<Line> = meta.content[..split].to_vec();
+    let header_text = fold(&header.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join(""));
+    let mut body: Vec<Line> = meta.content[split..].to_vec();
+    let mut note = None;
+    if matches!(grammar.layout, Layout::Grid | Layout::TwoSided)
+        && let Some(pos) = body.iter().position(|l| markers::note_text(&l.text, doc).is_some())
+    {
+        let l = &body[pos];
+        note = markers::note_text(&l.text, doc).map(|n| (n, l.no));
+        body.truncate(pos);
+    }
+    let mut columns = matched_columns(grammar, &header_text);
+    if columns.is_empty() || header.is_empty() {
+        // No header words to go by (a header lost in extraction): assume the grammar's required columns.
+        columns = (0..grammar.columns.len())
+            .filter(|&i| !grammar.columns[i].optional)
+            .collect();
+    }
+    Some(RawTable {
+        id: block.id.clone(),
+        grammar,
+        title: block.title.clone(),
+        caption: block.caption.clone(),
+        department: meta.department,
+        unit: meta.unit,
+        header,
+        body,
+        columns,
+        note,
+        start: block.start_line,
+        end: block.end_line,
+    })
+}
+
+/// Length of the longest caption alias found in the block's title or caption (0: none).
+fn caption_score(g: &Grammar, block: &TableMarker) -> usize {
+    let texts: Vec<String> = [Some(&block.title), block.caption.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|t| fold(t))
+        .collect();
+    g.captions
+        .iter()
+        .map(|c| fold(c))
+        .filter(|c| texts.iter().any(|t| t.contains(c.as_str())))
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
+/// Indices of the grammar's columns whose header words appear; required columns are always kept.
+fn matched_columns(g: &Grammar, header_text: &str) -> Vec<usize> {
+    let found: Vec<bool> = g
+        .columns
+        .iter()
+        .map(|c| c.headers.iter().any(|h| header_text.contains(&fold(h))))
+        .collect();
+    if !found.iter().any(|&f| f) {
+        return Vec::new();
+    }
+    (0..g.columns.len())
+        .filter(|&i| !g.columns[i].optional || found[i])
+        .collect()
+}
+
+/// Number of leading content lines that are header lines for this grammar.
+fn split_header(content: &[Line], g: &Grammar, doc: &Grammar) -> usize {
+    match g.layout {
+        Layout::Grid | Layout::TwoSided => content
+            .iter()
+            .position(|l| is_body_line(&l.text, g, doc))
+            .unwrap_or(content.len()),
+        _ => 0,
+    }
+}
+
+/// A body line holds a number, a code in its first cell, an ordinal label, a total label, or a note.
+fn is_body_line(text: &str, g: &Grammar, doc: &Grammar) -> bool {
+    if markers::note_text(text, doc).is_some() {
+        return true;
+    }
+    let cells = split_cells(text);
+    let has_code_key = g.key(KeyRole::Code).is_some();
+    cells.iter().enumerate().any(|(i, c)| {
+        let c = c.trim();
+        if c.is_empty() {
+            return false;
+        }
+        if i == 0 && has_code_key && c.chars().all(|ch| ch.is_ascii_digit() || ch == ' ') {
+            return true;
+        }
+        if looks_numeric(c) {
+            return true;
+        }
+        let label = close_cjk_spaces(c);
+        split_ordinal(&label).0.is_some() || markers::in_vocab(&label, doc.vocab("total_row"))
+    })
+}
