@@ -1,0 +1,89 @@
+//! Emit: the only module that knows the JSON wire format and writes output files.
+//!
+//! ## Wire format
+//! - `<name>.json`, one per document: a [`Dataset`] (see `docs/schema.json`), pretty-printed UTF-8
+//!   with a trailing newline. Amounts are strings; objects keep the field order of `model.rs`.
+//! - `summary.json`: a [`Summary`] with one [`SummaryEntry`] per input, in input order.
+//!
+//! Files are written to a temporary name in the same directory and renamed into place, so a reader
+//! never sees a half-written file.
+
+use crate::model::Dataset;
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
+
+/// The batch summary.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub schema_version: &'static str,
+    pub tool_version: &'static str,
+    pub documents: Vec<SummaryEntry>,
+    pub ok: usize,
+    pub failed: usize,
+}
+
+/// One input's outcome.
+#[derive(Debug, Serialize)]
+pub struct SummaryEntry {
+    pub input: String,
+    /// The output file name inside the output directory (null when failed).
+    pub output: Option<String>,
+    /// `ok` or `failed`.
+    pub status: &'static str,
+    pub error: Option<String>,
+    pub tables: usize,
+    pub repairs: usize,
+    pub anomalies: usize,
+}
+
+impl SummaryEntry {
+    pub fn ok(input: String, output: String, d: &Dataset) -> Self {
+        SummaryEntry {
+            input,
+            output: Some(output),
+            status: "ok",
+            error: None,
+            tables: d.tables.len(),
+            repairs: d.repairs.len(),
+            anomalies: d.anomalies.len(),
+        }
+    }
+
+    pub fn failed(input: String, error: String) -> Self {
+        SummaryEntry {
+            input,
+            output: None,
+            status: "failed",
+            error: Some(error),
+            tables: 0,
+            repairs: 0,
+            anomalies: 0,
+        }
+    }
+}
+
+/// Serializes a value as pretty JSON with a trailing newline.
+pub fn to_json<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
+    let mut s = serde_json::to_string_pretty(value)?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// Writes `bytes` to `path` atomically (temporary file in the same directory, then rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}

@@ -328,6 +328,9 @@ pub struct Repair {
     /// The table the cell belongs to, when it is a table cell.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table: Option<String>,
+    /// The column (path or key column name) of the cell, when it is a table cell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
 }
 
 /// A finding of the validation stage (filled by the validation issue; empty for now).

@@ -102,7 +102,7 @@ fn fix_markup(line_no: usize, text: &mut String, out: &mut Vec<Repair>) {
     if text.contains("<p>") || text.contains("</p>") {
         let spaced = HTML_P_BREAK.replace_all(text, " ");
         let new = HTML_P.replace_all(&spaced, "").into_owned();
-        out.push(repair(line_no, MARKUP, "<p>…</p>", "(tags removed)"));
+        out.push(repair(line_no, MARKUP, &excerpt(text), &excerpt(&new)));
         *text = new;
     }
 }
@@ -120,6 +120,16 @@ fn fix_spaces(line_no: usize, text: &mut String, out: &mut Vec<Repair>) {
     }
 }
 
+/// The first characters of a long text, for the repair log.
+fn excerpt(s: &str) -> String {
+    const MAX: usize = 40;
+    let t = s.trim();
+    match t.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &t[..cut]),
+        None => t.to_owned(),
+    }
+}
+
 fn repair(line_no: usize, rule: &'static str, raw: &str, repaired: &str) -> Repair {
     Repair {
         loc: Loc::line(line_no),
@@ -127,6 +137,7 @@ fn repair(line_no: usize, rule: &'static str, raw: &str, repaired: &str) -> Repa
         raw: raw.to_owned(),
         repaired: repaired.to_owned(),
         table: None,
+        column: None,
     }
 }
 

@@ -1,0 +1,392 @@
+//! Raw table blocks → typed [`Table`]s: rows split into cells, key cells read (codes rejoined,
+//! labels closed up and their ordinals split off), every value cell read as an amount, and every
+//! change logged as a [`Repair`] with its line and table.
+//!
+//! Invariant: each amount printed in a table's body lands in exactly one row and column, or — when it
+//! has no sound reading — in that row's `unreadable` map with an `N001` finding. Nothing is dropped.
+
+use crate::grammar::{Grammar, KeyRole, Layout};
+use crate::model::{Anomaly, Loc, Repair, Row, Table};
+use crate::normalize::Line;
+use crate::normalize::cells::{CJK_SPACE, close_cjk_spaces, split_cells, split_ordinal};
+use crate::normalize::number::{self, CodeReading, Reading, is_blank_mark, looks_numeric, read_amount, read_code};
+use crate::parse::RawTable;
+use crate::parse::perf::parse_performance;
+use std::collections::BTreeMap;
+
+/// Rule name for a label fragment on a line of its own, joined to the row above.
+pub const WRAPPED_CELL: &str = "wrapped_cell";
+
+/// What reading one table produced.
+pub struct TableOutput {
+    pub table: Table,
+    pub repairs: Vec<Repair>,
+    pub findings: Vec<Anomaly>,
+}
+
+/// Reads a raw table block into a typed table; `doc` is the document vocabulary (`document.layout`).
+pub fn read_table(raw: &RawTable<'_>, doc: &Grammar) -> TableOutput {
+    let g = raw.grammar;
+    let mut cx = Cx {
+        table_id: raw.id.clone(),
+        repairs: Vec::new(),
+        findings: Vec::new(),
+    };
+    let columns: Vec<String> = raw.columns.iter().map(|&i| g.columns[i].path.clone()).collect();
+    let mut rows = Vec::new();
+    let mut performance = None;
+    match g.layout {
+        Layout::Grid => {
+            let decimals = table_decimals(&raw.body, key_count(g));
+            rows = read_grid(raw, doc, decimals, &mut cx);
+        }
+        Layout::TwoSided => {
+            let decimals = table_decimals(&raw.body, 1);
+            rows = read_two_sided(raw, decimals, &mut cx);
+        }
+        Layout::ProjectPerformance | Layout::OverallPerformance => {
+            performance = Some(parse_performance(raw, &mut cx.repairs, &mut cx.findings));
+        }
+        Layout::Vocabulary => {}
+    }
+    assign_parents(&mut rows);
+    let empty = rows.is_empty() && performance.is_none();
+    let table = Table {
+        id: raw.id.clone(),
+        grammar: g.name.clone(),
+        layout: g.layout.name(),
+        title: raw.title.clone(),
+        caption: raw.caption.clone(),
+        department: raw.department.clone(),
+        unit: raw.unit.clone(),
+        columns,
+        key_columns: g.keys.iter().map(|k| k.name.clone()).collect(),
+        rows,
+        note: raw.note.as_ref().map(|(n, _)| n.clone()),
+        empty,
+        performance,
+        loc: Loc::line(raw.start),
+        end_line: raw.end,
+    };
+    TableOutput {
+        table,
+        repairs: cx.repairs,
+        findings: cx.findings,
+    }
+}
+
+struct Cx {
+    table_id: String,
+    repairs: Vec<Repair>,
+    findings: Vec<Anomaly>,
+}
+
+impl Cx {
+    fn repair(&mut self, line: usize, column: &str, rule: &'static str, raw: &str, repaired: &str) {
+        self.repairs.push(Repair {
+            loc: Loc::line(line),
+            rule,
+            raw: raw.to_owned(),
+            repaired: repaired.to_owned(),
+            table: Some(self.table_id.clone()),
+            column: Some(column.to_owned()),
+        });
+    }
+
+    fn finding(&mut self, rule: &str, kind: &str, line: usize, message: String, column: Option<String>, row: Option<String>) {
+        self.findings.push(Anomaly {
+            rule: rule.into(),
+            kind: kind.into(),
+            severity: "warning".into(),
+            message,
+            loc: Loc::line(line),
+            table: Some(self.table_id.clone()),
+            row,
+            column,
+            expected: None,
+            actual: None,
+        });
+    }
+
+    /// Closes wrap spaces in a label cell, logging the change.
+    fn label(&mut self, line: usize, column: &str, raw: &str) -> String {
+        let closed = close_cjk_spaces(raw);
+        if closed != raw.trim() {
+            self.repair(line, column, CJK_SPACE, raw.trim(), &closed);
+        }
+        closed.into_owned()
+    }
+}
+
+fn key_count(g: &Grammar) -> usize {
+    g.keys.len()
+}
+
+/// Budget tables print amounts with two decimals, in 万元 and in 元 alike; used when a table has
+/// no unbroken amount to learn its precision from (every cell of the sample's 表2 is broken).
+const DEFAULT_DECIMALS: u32 = 2;
+
+/// The precision the table prints: the most common number of decimals among its unbroken amounts.
+fn table_decimals(body: &[Line], skip: usize) -> Option<u32> {
+    let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
+    for line in body {
+        for cell in split_cells(&line.text).into_iter().skip(skip) {
+            let c = cell.trim();
+            if c.contains(' ') || !looks_numeric(c) {
+                continue;
+            }
+            if let Some(text) = number::canonical_amount(c) {
+                let d = text.split_once('.').map_or(0, |(_, f)| f.len() as u32);
+                *counts.entry(d).or_default() += 1;
+            }
+        }
+    }
+    let learned = counts.into_iter().max_by_key(|&(d, n)| (n, std::cmp::Reverse(d))).map(|(d, _)| d);
+    Some(learned.unwrap_or(DEFAULT_DECIMALS))
+}
+
+/// Reads the value cells of one row into `values`/`unreadable`, logging repairs and findings.
+fn read_values(
+    cells: &[&str],
+    columns: &[String],
+    line: usize,
+    decimals: Option<u32>,
+    row_label: Option<&str>,
+    cx: &mut Cx,
+) -> (Vec<Option<String>>, BTreeMap<usize, String>) {
+    let mut values = Vec::with_capacity(columns.len());
+    let mut unreadable = BTreeMap::new();
+    for (i, column) in columns.iter().enumerate() {
+        let raw = cells.get(i).copied().unwrap_or("");
+        match read_amount(raw, decimals) {
+            Reading::Empty => values.push(None),
+            Reading::Amount { text, repair } => {
+                if let Some(rule) = repair {
+                    cx.repair(line, column, rule, raw.trim(), &text);
+                }
+                values.push(Some(text));
+            }
+            Reading::Unreadable => {
+                cx.finding(
+                    "N001",
+                    "malformed_number",
+                    line,
+                    format!("cell `{}` in column {column} has no single sound reading as an amount; left as printed", raw.trim()),
+                    Some(column.clone()),
+                    row_label.map(str::to_owned),
+                );
+                unreadable.insert(i, raw.trim().to_owned());
+                values.push(None);
+            }
+        }
+    }
+    (values, unreadable)
+}
+
+fn new_row(side: Option<String>, code: Option<String>, label: Option<String>, line: usize) -> Row {
+    let (ordinal, name) = match &label {
+        Some(l) => {
+            let (o, n) = split_ordinal(l);
+            (o, (!n.is_empty()).then(|| n.to_owned()))
+        }
+        None => (None, None),
+    };
+    Row {
+        side,
+        code,
+        name,
+        ordinal,
+        parent: None,
+        attrs: BTreeMap::new(),
+        values: Vec::new(),
+        unreadable: BTreeMap::new(),
+        loc: Loc::line(line),
+    }
+}
+
+fn read_grid(raw: &RawTable<'_>, doc: &Grammar, decimals: Option<u32>, cx: &mut Cx) -> Vec<Row> {
+    let g = raw.grammar;
+    let columns: Vec<String> = raw.columns.iter().map(|&i| g.columns[i].path.clone()).collect();
+    let nkeys = key_count(g);
+    let mut rows: Vec<Row> = Vec::new();
+    for line in &raw.body {
+        if line.text.trim().is_empty() || is_repeated_header(line, &raw.header) {
+            continue;
+        }
+        let mut cells: Vec<String> = split_cells(&line.text).into_iter().map(str::to_owned).collect();
+        // A wrapped label continues on a line of its own: one short text cell, no values, no code,
+        // and not a label in its own right (a total or an ordinal item with blank values).
+        let texts: Vec<&str> = cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+        if texts.len() == 1 && is_label_fragment(texts[0], doc) && !rows.is_empty() && g.key(KeyRole::Name).is_some() {
+            if let Some(prev) = rows.last_mut() {
+                let frag = close_cjk_spaces(texts[0]).into_owned();
+                let joined = format!("{}{}", prev.name.as_deref().unwrap_or(""), frag);
+                let column = g.key(KeyRole::Name).map_or("", |k| k.name.as_str());
+                cx.repair(line.no, column, WRAPPED_CELL, texts[0], &joined);
+                prev.name = Some(joined);
+            }
+            continue;
+        }
+        // Extra text cells before the values belong to the label (a tab inside a long name).
+        while cells.len() > nkeys + columns.len()
+            && nkeys > 0
+            && cells.get(nkeys).is_some_and(|c| !c.trim().is_empty() && !looks_numeric(c) && !is_blank_mark(c))
+        {
+            let extra = cells.remove(nkeys);
+            let merged = format!("{}{}", cells[nkeys - 1].trim(), extra.trim());
+            let column = g.keys[nkeys - 1].name.as_str();
+            cx.repair(line.no, column, WRAPPED_CELL, &format!("{}⇥{}", cells[nkeys - 1].trim(), extra.trim()), &merged);
+            cells[nkeys - 1] = merged;
+        }
+        let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+        let mut row = new_row(None, None, None, line.no);
+        let mut label = None;
+        for (k, key) in g.keys.iter().enumerate() {
+            let cell = cells.get(k).copied().unwrap_or("");
+            match key.role {
+                KeyRole::Code => match read_code(cell, &g.code_lengths) {
+                    CodeReading::Empty => {}
+                    CodeReading::Code { code, repaired } => {
+                        if repaired {
+                            cx.repair(line.no, &key.name, number::SPLIT_CODE, cell.trim(), &code);
+                        }
+                        row.code = Some(code);
+                    }
+                    CodeReading::Unreadable => {
+                        cx.finding(
+                            "N002",
+                            "malformed_code",
+                            line.no,
+                            format!("code cell `{}` is not a code of the allowed lengths {:?}; left as printed", cell.trim(), g.code_lengths),
+                            Some(key.name.clone()),
+                            None,
+                        );
+                        row.attrs.insert(key.name.clone(), cell.trim().to_owned());
+                    }
+                },
+                KeyRole::Name => {
+                    if !cell.trim().is_empty() {
+                        label = Some(cx.label(line.no, &key.name, cell));
+                    }
+                }
+                KeyRole::Attr => {
+                    if !cell.trim().is_empty() {
+                        let v = cx.label(line.no, &key.name, cell);
+                        row.attrs.insert(key.name.clone(), v);
+                    }
+                }
+            }
+        }
+        if let Some(l) = label {
+            let (ordinal, name) = split_ordinal(&l);
+            row.ordinal = ordinal;
+            row.name = (!name.is_empty()).then(|| name.to_owned());
+        }
+        let value_cells = cells.get(nkeys..).unwrap_or(&[]);
+        check_width(value_cells, columns.len(), line.no, row.name.as_deref(), cx);
+        let (values, unreadable) = read_values(value_cells, &columns, line.no, decimals, row.name.as_deref(), cx);
+        row.values = values;
+        row.unreadable = unreadable;
+        rows.push(row);
+    }
+    rows
+}
+
+fn is_label_fragment(text: &str, doc: &Grammar) -> bool {
+    let label = close_cjk_spaces(text);
+    !looks_numeric(text)
+        && !is_blank_mark(text)
+        && label.chars().count() <= 8
+        && split_ordinal(&label).0.is_none()
+        && !crate::parse::markers::in_vocab(&label, doc.vocab("total_row"))
+}
+
+/// More non-empty value cells than columns: the extras cannot be placed; say so.
+fn check_width(value_cells: &[&str], ncols: usize, line: usize, row: Option<&str>, cx: &mut Cx) {
+    let extras: Vec<&str> = value_cells
+        .iter()
+        .skip(ncols)
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if !extras.is_empty() {
+        cx.finding(
+            "L002",
+            "column_count_mismatch",
+            line,
+            format!("row has {} value cells but the table has {ncols} columns; extra cells {:?} not placed", ncols + extras.len(), extras),
+            None,
+            row.map(str::to_owned),
+        );
+    }
+}
+
+fn is_repeated_header(line: &Line, header: &[Line]) -> bool {
+    let t = line.text.trim();
+    t == "续表" || t.starts_with("续表") || header.iter().any(|h| h.text.trim() == t && !t.is_empty())
+}
+
+fn read_two_sided(raw: &RawTable<'_>, decimals: Option<u32>, cx: &mut Cx) -> Vec<Row> {
+    let g = raw.grammar;
+    let per_side: Vec<(String, Vec<String>)> = g
+        .sides
+        .iter()
+        .map(|side| {
+            let cols = raw
+                .columns
+                .iter()
+                .map(|&i| &g.columns[i].path)
+                .filter(|p| p.split('/').next() == Some(side.as_str()))
+                .cloned()
+                .collect();
+            (side.clone(), cols)
+        })
+        .collect();
+    let all_columns: Vec<String> = per_side.iter().flat_map(|(_, c)| c.clone()).collect();
+    let mut rows = Vec::new();
+    for line in &raw.body {
+        if line.text.trim().is_empty() || is_repeated_header(line, &raw.header) {
+            continue;
+        }
+        let cells = split_cells(&line.text);
+        let mut offset = 0;
+        let mut col_offset = 0;
+        for (side, cols) in &per_side {
+            let width = 1 + cols.len();
+            let part: Vec<&str> = (offset..offset + width).map(|i| cells.get(i).copied().unwrap_or("")).collect();
+            offset += width;
+            if part.iter().all(|c| c.trim().is_empty()) {
+                col_offset += cols.len();
+                continue;
+            }
+            let label = (!part[0].trim().is_empty()).then(|| cx.label(line.no, &format!("{side}/项目"), part[0]));
+            let mut row = new_row(Some(side.clone()), None, label, line.no);
+            let (vals, unreadable) = read_values(&part[1..], cols, line.no, decimals, row.name.as_deref(), cx);
+            // Place this side's values in the table-wide column list, the other side's stay null.
+            row.values = vec![None; all_columns.len()];
+            for (i, v) in vals.into_iter().enumerate() {
+                row.values[col_offset + i] = v;
+            }
+            row.unreadable = unreadable.into_iter().map(|(i, v)| (col_offset + i, v)).collect();
+            col_offset += cols.len();
+            rows.push(row);
+        }
+        check_width(cells.get(offset..).unwrap_or(&[]), 0, line.no, None, cx);
+    }
+    rows
+}
+
+/// Sets each row's parent: the nearest row above (in the same side) whose code is a proper prefix.
+fn assign_parents(rows: &mut [Row]) {
+    for i in 0..rows.len() {
+        let Some(code) = rows[i].code.clone() else { continue };
+        let parent = rows[..i]
+            .iter()
+            .rev()
+            .filter(|r| r.side == rows[i].side)
+            .filter_map(|r| r.code.as_deref())
+            .find(|c| c.len() < code.len() && code.starts_with(c))
+            .map(str::to_owned);
+        rows[i].parent = parent;
+    }
+}

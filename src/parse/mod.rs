@@ -250,12 +250,14 @@ fn split_header(content: &[Line], g: &Grammar, doc: &Grammar) -> usize {
     }
 }
 
-/// A body line holds a number, a code in its first cell, an ordinal label, a total label, or a note.
+/// A body line holds a number, a code in its first cell, an ordinal or total label in a label
+/// cell, or a note. Header lines hold words only — `合计` in a value column is a header word.
 fn is_body_line(text: &str, g: &Grammar, doc: &Grammar) -> bool {
     if markers::note_text(text, doc).is_some() {
         return true;
     }
     let cells = split_cells(text);
+    let label_slots = label_positions(g);
     let has_code_key = g.key(KeyRole::Code).is_some();
     cells.iter().enumerate().any(|(i, c)| {
         let c = c.trim();
@@ -268,7 +270,27 @@ fn is_body_line(text: &str, g: &Grammar, doc: &Grammar) -> bool {
         if looks_numeric(c) {
             return true;
         }
+        if !label_slots.contains(&i) {
+            return false;
+        }
         let label = close_cjk_spaces(c);
         split_ordinal(&label).0.is_some() || markers::in_vocab(&label, doc.vocab("total_row"))
     })
+}
+
+/// Cell positions that hold row labels: the key columns of a grid, each side's first cell of a
+/// two-sided table.
+fn label_positions(g: &Grammar) -> Vec<usize> {
+    match g.layout {
+        Layout::TwoSided => {
+            let first_side = g.sides.first().map(String::as_str).unwrap_or_default();
+            let left = g
+                .columns
+                .iter()
+                .filter(|c| c.path.split('/').next() == Some(first_side) && !c.optional)
+                .count();
+            vec![0, 1 + left]
+        }
+        _ => (0..g.keys.len()).collect(),
+    }
 }
