@@ -148,19 +148,58 @@ pub struct GrammarSet {
 
 const BUILTIN: &[(&str, &str)] = &[
     ("document", include_str!("../grammars/document.layout")),
-    ("income_expenditure_summary", include_str!("../grammars/income_expenditure_summary.layout")),
-    ("income_summary", include_str!("../grammars/income_summary.layout")),
-    ("expenditure_summary", include_str!("../grammars/expenditure_summary.layout")),
-    ("fiscal_appropriation_summary", include_str!("../grammars/fiscal_appropriation_summary.layout")),
-    ("gpb_expenditure_by_function", include_str!("../grammars/gpb_expenditure_by_function.layout")),
-    ("gpb_expenditure_by_unit", include_str!("../grammars/gpb_expenditure_by_unit.layout")),
-    ("gpb_basic_expenditure", include_str!("../grammars/gpb_basic_expenditure.layout")),
-    ("three_public", include_str!("../grammars/three_public.layout")),
-    ("gov_fund_expenditure", include_str!("../grammars/gov_fund_expenditure.layout")),
-    ("state_capital_expenditure", include_str!("../grammars/state_capital_expenditure.layout")),
-    ("project_expenditure", include_str!("../grammars/project_expenditure.layout")),
-    ("overall_performance", include_str!("../grammars/overall_performance.layout")),
-    ("project_performance", include_str!("../grammars/project_performance.layout")),
+    (
+        "income_expenditure_summary",
+        include_str!("../grammars/income_expenditure_summary.layout"),
+    ),
+    (
+        "income_summary",
+        include_str!("../grammars/income_summary.layout"),
+    ),
+    (
+        "expenditure_summary",
+        include_str!("../grammars/expenditure_summary.layout"),
+    ),
+    (
+        "fiscal_appropriation_summary",
+        include_str!("../grammars/fiscal_appropriation_summary.layout"),
+    ),
+    (
+        "gpb_expenditure_by_function",
+        include_str!("../grammars/gpb_expenditure_by_function.layout"),
+    ),
+    (
+        "gpb_expenditure_by_unit",
+        include_str!("../grammars/gpb_expenditure_by_unit.layout"),
+    ),
+    (
+        "gpb_basic_expenditure",
+        include_str!("../grammars/gpb_basic_expenditure.layout"),
+    ),
+    (
+        "three_public",
+        include_str!("../grammars/three_public.layout"),
+    ),
+    (
+        "gov_fund_expenditure",
+        include_str!("../grammars/gov_fund_expenditure.layout"),
+    ),
+    (
+        "state_capital_expenditure",
+        include_str!("../grammars/state_capital_expenditure.layout"),
+    ),
+    (
+        "project_expenditure",
+        include_str!("../grammars/project_expenditure.layout"),
+    ),
+    (
+        "overall_performance",
+        include_str!("../grammars/overall_performance.layout"),
+    ),
+    (
+        "project_performance",
+        include_str!("../grammars/project_performance.layout"),
+    ),
 ];
 
 impl GrammarSet {
@@ -193,7 +232,9 @@ impl GrammarSet {
         Self::from_sources(sources)
     }
 
-    fn from_sources(sources: impl IntoIterator<Item = (String, String)>) -> Result<Self, GrammarError> {
+    fn from_sources(
+        sources: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, GrammarError> {
         let mut tables = Vec::new();
         let mut vocabularies = BTreeMap::new();
         for (file, text) in sources {
@@ -276,7 +317,10 @@ fn headers(input: &str) -> IResult<&str, Vec<&str>> {
 fn directive(input: &str) -> IResult<&str, Directive<'_>> {
     alt((
         map(preceded((tag("layout"), space1), word), Directive::Layout),
-        map(preceded((tag("caption"), space1), alternatives), Directive::Caption),
+        map(
+            preceded((tag("caption"), space1), alternatives),
+            Directive::Caption,
+        ),
         map(
             (preceded((tag("key"), space1), word), headers),
             |(role, h)| Directive::Key(role, h),
@@ -299,9 +343,15 @@ fn directive(input: &str) -> IResult<&str, Directive<'_>> {
                 headers,
             },
         ),
-        map(preceded((tag("sides"), space1), alternatives), Directive::Sides),
         map(
-            (preceded((tag("vocab"), space1), word), preceded(space1, alternatives)),
+            preceded((tag("sides"), space1), alternatives),
+            Directive::Sides,
+        ),
+        map(
+            (
+                preceded((tag("vocab"), space1), word),
+                preceded(space1, alternatives),
+            ),
             |(name, words)| Directive::Vocab(name, words),
         ),
     ))
@@ -380,11 +430,15 @@ pub fn parse_grammar(file: &str, text: &str) -> Result<Grammar, GrammarError> {
                     "name" => KeyRole::Name,
                     "attr" => KeyRole::Attr,
                     other => {
-                        return Err(err(format!("unknown key role `{other}` (code, name, attr)")));
+                        return Err(err(format!(
+                            "unknown key role `{other}` (code, name, attr)"
+                        )));
                     }
                 };
                 if h.is_empty() {
-                    return Err(err("a key needs its header texts: `key name = 科目名称`".into()));
+                    return Err(err(
+                        "a key needs its header texts: `key name = 科目名称`".into()
+                    ));
                 }
                 let headers = owned(h);
                 g.keys.push(KeyColumn {
@@ -397,7 +451,9 @@ pub fn parse_grammar(file: &str, text: &str) -> Result<Grammar, GrammarError> {
                 for w in words {
                     match w.parse::<usize>() {
                         Ok(n) if (1..=20).contains(&n) => g.code_lengths.push(n),
-                        Ok(n) => return Err(err(format!("code length {n} is out of range 1..=20"))),
+                        Ok(n) => {
+                            return Err(err(format!("code length {n} is out of range 1..=20")));
+                        }
                         Err(_) if g.code_system.is_none() => {
                             g.code_system = Some(w.to_owned());
                         }
@@ -430,7 +486,10 @@ pub fn parse_grammar(file: &str, text: &str) -> Result<Grammar, GrammarError> {
             }
             Directive::Sides(s) => g.sides = owned(s),
             Directive::Vocab(name, words) => {
-                g.vocab.entry(name.to_owned()).or_default().extend(owned(words));
+                g.vocab
+                    .entry(name.to_owned())
+                    .or_default()
+                    .extend(owned(words));
             }
         }
     }
@@ -443,8 +502,12 @@ pub fn parse_grammar(file: &str, text: &str) -> Result<Grammar, GrammarError> {
     }
     match g.layout {
         Layout::Vocabulary => {}
-        _ if g.captions.is_empty() => return Err(invalid("a table grammar needs at least one `caption`")),
-        Layout::Grid if g.columns.is_empty() => return Err(invalid("a grid grammar needs `column`s")),
+        _ if g.captions.is_empty() => {
+            return Err(invalid("a table grammar needs at least one `caption`"));
+        }
+        Layout::Grid if g.columns.is_empty() => {
+            return Err(invalid("a grid grammar needs `column`s"));
+        }
         Layout::TwoSided => {
             if g.sides.len() != 2 {
                 return Err(invalid("a two_sided grammar needs `sides A | B`"));
@@ -505,18 +568,39 @@ mod tests {
 
     #[test]
     fn errors_name_file_and_line() {
-        let e = parse_grammar("grammars/bad.layout", "layout grid\ncaption x\n\ncolum 合计\n").unwrap_err();
-        assert!(e.to_string().starts_with("grammars/bad.layout:4: cannot read `colum 合计`"), "{e}");
+        let e = parse_grammar(
+            "grammars/bad.layout",
+            "layout grid\ncaption x\n\ncolum 合计\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("grammars/bad.layout:4: cannot read `colum 合计`"),
+            "{e}"
+        );
         let e = parse_grammar("b.layout", "layout grids\n").unwrap_err();
         assert_eq!(
             e.to_string(),
             "b.layout:1: unknown layout `grids` (grid, two_sided, project_performance, overall_performance, vocabulary)"
         );
-        let e = parse_grammar("b.layout", "layout grid\ncaption x\ncodes function 0\ncolumn a\n").unwrap_err();
-        assert!(e.to_string().starts_with("b.layout:3: code length 0"), "{e}");
-        let e = parse_grammar("b.layout", "layout two_sided\ncaption x\nsides 收入 | 支出\ncolumn 其他/预算数\n")
-            .unwrap_err();
-        assert!(e.to_string().contains("does not start with a side name"), "{e}");
+        let e = parse_grammar(
+            "b.layout",
+            "layout grid\ncaption x\ncodes function 0\ncolumn a\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().starts_with("b.layout:3: code length 0"),
+            "{e}"
+        );
+        let e = parse_grammar(
+            "b.layout",
+            "layout two_sided\ncaption x\nsides 收入 | 支出\ncolumn 其他/预算数\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("does not start with a side name"),
+            "{e}"
+        );
         assert!(parse_grammar("b.layout", "caption x\n").is_err());
     }
 }

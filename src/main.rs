@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "cnbudget", version, about = "Chinese budget disclosures (部门预算/决算) → verified open data")]
+#[command(
+    name = "cnbudget",
+    version,
+    about = "Chinese budget disclosures (部门预算/决算) → verified open data"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -61,7 +65,11 @@ fn run() -> anyhow::Result<ExitCode> {
                     .build_global()
                     .context("starting the worker threads")?;
             }
-            let paths = if paths.is_empty() { vec![PathBuf::from("samples")] } else { paths };
+            let paths = if paths.is_empty() {
+                vec![PathBuf::from("samples")]
+            } else {
+                paths
+            };
             let summary = run_batch(
                 &paths,
                 &BatchOptions {
@@ -70,7 +78,10 @@ fn run() -> anyhow::Result<ExitCode> {
                 },
             )?;
             for doc in summary.documents.iter().filter(|d| d.status == "failed") {
-                eprintln!("cnbudget: failed: {}", doc.error.as_deref().unwrap_or("unknown error"));
+                eprintln!(
+                    "cnbudget: failed: {}",
+                    doc.error.as_deref().unwrap_or("unknown error")
+                );
             }
             eprintln!(
                 "cnbudget: {} document(s) processed, {} ok, {} failed; output in {}",
@@ -79,7 +90,11 @@ fn run() -> anyhow::Result<ExitCode> {
                 summary.failed,
                 out.display()
             );
-            Ok(if summary.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if summary.failed > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
     }
 }

@@ -22,14 +22,22 @@ pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub enum DocError {
     #[error(transparent)]
     Ingest(#[from] ingest::IngestError),
-    #[error("{path}: not a budget disclosure (no standard table and no narrative part was recognised)")]
+    #[error(
+        "{path}: not a budget disclosure (no standard table and no narrative part was recognised)"
+    )]
     NotADisclosure { path: String },
-    #[error("{path}: unsupported file type `{ext}` (text files are read; PDF support is not built yet)")]
+    #[error(
+        "{path}: unsupported file type `{ext}` (text files are read; PDF support is not built yet)"
+    )]
     Unsupported { path: String, ext: String },
 }
 
 /// Runs every stage on one decoded text.
-pub fn process_text(source: &SourceText, display_path: &str, grammars: &GrammarSet) -> Result<Dataset, DocError> {
+pub fn process_text(
+    source: &SourceText,
+    display_path: &str,
+    grammars: &GrammarSet,
+) -> Result<Dataset, DocError> {
     let (lines, mut repairs) = normalize::canonicalize(source);
     let parsed = parse::parse(&lines, grammars);
     if parsed.tables.is_empty() && parsed.narrative.is_empty() {
@@ -45,7 +53,13 @@ pub fn process_text(source: &SourceText, display_path: &str, grammars: &GrammarS
         anomalies.extend(out.findings);
         tables.push(out.table);
     }
-    let narrative = narrative::extract(&parsed.narrative, &tables, grammars, parsed.year, &mut repairs);
+    let narrative = narrative::extract(
+        &parsed.narrative,
+        &tables,
+        grammars,
+        parsed.year,
+        &mut repairs,
+    );
     // Stable: repairs on one line keep their left-to-right order.
     repairs.sort_by_key(|r| r.loc);
     anomalies.sort_by(|a, b| (a.loc, &a.rule, &a.message).cmp(&(b.loc, &b.rule, &b.message)));
@@ -95,9 +109,15 @@ fn main_unit(tables: &[Table]) -> Option<String> {
 fn sub_units(tables: &[Table]) -> Vec<SubUnit> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
-    for t in tables.iter().filter(|t| t.key_columns.iter().any(|k| k.contains("单位") || k.contains("部门"))) {
+    for t in tables.iter().filter(|t| {
+        t.key_columns
+            .iter()
+            .any(|k| k.contains("单位") || k.contains("部门"))
+    }) {
         for row in &t.rows {
-            let (Some(code), Some(name)) = (&row.code, &row.name) else { continue };
+            let (Some(code), Some(name)) = (&row.code, &row.name) else {
+                continue;
+            };
             if row.parent.is_some() && seen.insert(code.clone()) {
                 out.push(SubUnit {
                     code: Some(code.clone()),
@@ -138,7 +158,10 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)
             for entry in walkdir::WalkDir::new(p).follow_links(true) {
                 match entry {
                     Ok(e) if e.file_type().is_file() => {
-                        let ext = e.path().extension().map(|x| x.to_string_lossy().to_lowercase());
+                        let ext = e
+                            .path()
+                            .extension()
+                            .map(|x| x.to_string_lossy().to_lowercase());
                         if ext.is_some_and(|x| INPUT_EXTENSIONS.contains(&x.as_str())) {
                             files.insert(e.into_path());
                         }
@@ -195,12 +218,15 @@ pub fn run_batch(paths: &[PathBuf], opts: &BatchOptions<'_>) -> anyhow::Result<S
         .zip(names.par_iter())
         .map(|(path, name)| {
             let input = path.display().to_string();
-            let result = process_file(path, opts.grammars).map_err(|e| e.to_string()).and_then(|d| {
-                let json = emit::to_json(&d).map_err(|e| format!("{input}: cannot serialize: {e}"))?;
-                emit::write_atomic(&opts.out_dir.join(name), json.as_bytes())
-                    .map_err(|e| format!("{input}: cannot write {name}: {e}"))?;
-                Ok(d)
-            });
+            let result = process_file(path, opts.grammars)
+                .map_err(|e| e.to_string())
+                .and_then(|d| {
+                    let json =
+                        emit::to_json(&d).map_err(|e| format!("{input}: cannot serialize: {e}"))?;
+                    emit::write_atomic(&opts.out_dir.join(name), json.as_bytes())
+                        .map_err(|e| format!("{input}: cannot write {name}: {e}"))?;
+                    Ok(d)
+                });
             match result {
                 Ok(d) => SummaryEntry::ok(input, name.clone(), &d),
                 Err(e) => SummaryEntry::failed(input, e),
@@ -208,7 +234,10 @@ pub fn run_batch(paths: &[PathBuf], opts: &BatchOptions<'_>) -> anyhow::Result<S
         })
         .collect();
     for (path, err) in walk_errors {
-        entries.push(SummaryEntry::failed(path.display().to_string(), format!("{}: {err}", path.display())));
+        entries.push(SummaryEntry::failed(
+            path.display().to_string(),
+            format!("{}: {err}", path.display()),
+        ));
     }
     let failed = entries.iter().filter(|e| e.status == "failed").count();
     let summary = Summary {

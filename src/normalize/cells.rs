@@ -59,7 +59,8 @@ pub fn close_cjk_spaces(s: &str) -> Cow<'_, str> {
             }
             let before = out.chars().last();
             let after = chars.get(j).copied();
-            let joinable = before.is_some_and(is_cjk_or_bracket) && after.is_some_and(is_cjk_or_bracket);
+            let joinable =
+                before.is_some_and(is_cjk_or_bracket) && after.is_some_and(is_cjk_or_bracket);
             if !joinable {
                 out.push(' ');
             }
@@ -131,7 +132,10 @@ mod tests {
     #[test]
     fn splits_on_tabs_or_wide_spaces() {
         assert_eq!(split_cells("a\t\tb c\t"), vec!["a", "", "b c", ""]);
-        assert_eq!(split_cells("合计   4,33 5.95  0.00"), vec!["合计", "4,33 5.95", "0.00"]);
+        assert_eq!(
+            split_cells("合计   4,33 5.95  0.00"),
+            vec!["合计", "4,33 5.95", "0.00"]
+        );
     }
 
     #[test]
@@ -139,7 +143,10 @@ mod tests {
         assert_eq!(close_cjk_spaces("合 计"), "合计");
         assert_eq!(close_cjk_spaces("收 入 总 计"), "收入总计");
         assert_eq!(close_cjk_spaces("部门 (单 位) 代码"), "部门(单位)代码");
-        assert_eq!(close_cjk_spaces("全年开展安全生产培 训"), "全年开展安全生产培训");
+        assert_eq!(
+            close_cjk_spaces("全年开展安全生产培 训"),
+            "全年开展安全生产培训"
+        );
         assert_eq!(close_cjk_spaces("2026 年"), "2026 年");
         assert_eq!(close_cjk_spaces("≥ 6500 人"), "≥ 6500 人");
         assert!(matches!(close_cjk_spaces("行政运行"), Cow::Borrowed(_)));
@@ -147,17 +154,32 @@ mod tests {
 
     #[test]
     fn ordinals() {
-        assert_eq!(split_ordinal("一、一般公共预算拨款收入"), (Some("一".into()), "一般公共预算拨款收入"));
-        assert_eq!(split_ordinal("廿一、灾害防治及应急管理支出"), (Some("廿一".into()), "灾害防治及应急管理支出"));
-        assert_eq!(split_ordinal("（十四）商业服务业等支出"), (Some("（十四）".into()), "商业服务业等支出"));
-        assert_eq!(split_ordinal("(二)政府性基金预算拨款"), (Some("（二）".into()), "政府性基金预算拨款"));
+        assert_eq!(
+            split_ordinal("一、一般公共预算拨款收入"),
+            (Some("一".into()), "一般公共预算拨款收入")
+        );
+        assert_eq!(
+            split_ordinal("廿一、灾害防治及应急管理支出"),
+            (Some("廿一".into()), "灾害防治及应急管理支出")
+        );
+        assert_eq!(
+            split_ordinal("（十四）商业服务业等支出"),
+            (Some("（十四）".into()), "商业服务业等支出")
+        );
+        assert_eq!(
+            split_ordinal("(二)政府性基金预算拨款"),
+            (Some("（二）".into()), "政府性基金预算拨款")
+        );
         assert_eq!(split_ordinal("本年收入合计"), (None, "本年收入合计"));
         assert_eq!(split_ordinal("十分重要"), (None, "十分重要"));
     }
 
     #[test]
     fn folding() {
-        assert_eq!(fold("一般公共预算“三公”经费支出表"), "一般公共预算\"三公\"经费支出表");
+        assert_eq!(
+            fold("一般公共预算“三公”经费支出表"),
+            "一般公共预算\"三公\"经费支出表"
+        );
         assert_eq!(fold("支出表（分单位）"), "支出表(分单位)");
     }
 }

@@ -25,9 +25,17 @@ pub fn canonicalize_line(line_no: usize, text: &mut String, out: &mut Vec<Repair
 
 fn full_width_to_ascii(c: char) -> Option<char> {
     match c {
-        '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '％' | '．' | '＋' | '－' | '／' | '＝' | '＜' | '＞' => {
-            char::from_u32(c as u32 - 0xFEE0)
-        }
+        '０'..='９'
+        | 'Ａ'..='Ｚ'
+        | 'ａ'..='ｚ'
+        | '％'
+        | '．'
+        | '＋'
+        | '－'
+        | '／'
+        | '＝'
+        | '＜'
+        | '＞' => char::from_u32(c as u32 - 0xFEE0),
         _ => None,
     }
 }
@@ -109,7 +117,10 @@ fn fix_markup(line_no: usize, text: &mut String, out: &mut Vec<Repair>) {
 
 fn fix_spaces(line_no: usize, text: &mut String, out: &mut Vec<Repair>) {
     if text.contains(['\u{3000}', '\u{a0}']) {
-        let count = text.chars().filter(|c| matches!(c, '\u{3000}' | '\u{a0}')).count();
+        let count = text
+            .chars()
+            .filter(|c| matches!(c, '\u{3000}' | '\u{a0}'))
+            .count();
         *text = text.replace(['\u{3000}', '\u{a0}'], " ");
         out.push(repair(
             line_no,
@@ -149,7 +160,12 @@ mod tests {
         let mut text = s.to_owned();
         let mut out = Vec::new();
         canonicalize_line(7, &mut text, &mut out);
-        (text, out.into_iter().map(|r| (r.rule, r.raw, r.repaired)).collect())
+        (
+            text,
+            out.into_iter()
+                .map(|r| (r.rule, r.raw, r.repaired))
+                .collect(),
+        )
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod chars;
 pub mod number;
 pub mod prose;
 pub mod tables;
+pub mod target;
 
 use crate::ingest::SourceText;
 use crate::model::Repair;

@@ -122,10 +122,7 @@ pub fn to_decimal(text: &str) -> Option<Decimal> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodeReading {
     Empty,
-    Code {
-        code: String,
-        repaired: bool,
-    },
+    Code { code: String, repaired: bool },
     Unreadable,
 }
 
@@ -153,8 +150,11 @@ pub fn read_code(raw: &str, allowed: &[usize]) -> CodeReading {
 pub fn looks_numeric(raw: &str) -> bool {
     let t = raw.trim();
     t.bytes().any(|b| b.is_ascii_digit())
-        && t.chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '+' | '(' | ')') || c.is_whitespace())
+        && t.chars().all(|c| {
+            c.is_ascii_digit()
+                || matches!(c, ',' | '.' | '-' | '+' | '(' | ')')
+                || c.is_whitespace()
+        })
 }
 
 #[cfg(test)]
@@ -212,11 +212,17 @@ mod tests {
         let fun = [3, 5, 7];
         assert_eq!(
             read_code("3280 01", &[3, 6]),
-            CodeReading::Code { code: "328001".into(), repaired: true }
+            CodeReading::Code {
+                code: "328001".into(),
+                repaired: true
+            }
         );
         assert_eq!(
             read_code("2060101", &fun),
-            CodeReading::Code { code: "2060101".into(), repaired: false }
+            CodeReading::Code {
+                code: "2060101".into(),
+                repaired: false
+            }
         );
         assert_eq!(read_code("206 010", &fun), CodeReading::Unreadable);
         assert_eq!(read_code("20a", &fun), CodeReading::Unreadable);
@@ -228,5 +234,63 @@ mod tests {
         assert!(looks_numeric("4,33 5.95"));
         assert!(!looks_numeric("合 计"));
         assert!(!looks_numeric("-"));
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn with_separators(int: u64) -> String {
+            let digits = int.to_string();
+            let mut out = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i) % 3 == 0 {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+            out
+        }
+
+        proptest! {
+            /// Any amount, printed with or without thousands separators and broken by spaces
+            /// anywhere inside its cell, repairs to the same value.
+            #[test]
+            fn broken_amounts_repair_to_the_same_value(
+                int in 0u64..10_000_000_000,
+                cents in 0u32..100,
+                separators in any::<bool>(),
+                negative in any::<bool>(),
+                breaks in proptest::collection::vec((any::<prop::sample::Index>(), 1usize..3), 0..4),
+            ) {
+                let sign = if negative { "-" } else { "" };
+                let int_part = if separators { with_separators(int) } else { int.to_string() };
+                let printed = format!("{sign}{int_part}.{cents:02}");
+                let expected = format!("{sign}{int}.{cents:02}");
+                let mut chars: Vec<char> = printed.chars().collect();
+                for (at, width) in &breaks {
+                    let pos = at.index(chars.len() + 1);
+                    for _ in 0..*width {
+                        chars.insert(pos, ' ');
+                    }
+                }
+                let cell: String = chars.into_iter().collect();
+                match read_amount(&cell, Some(2)) {
+                    Reading::Amount { text, repair } => {
+                        prop_assert_eq!(&text, &expected);
+                        prop_assert_eq!(to_decimal(&text), to_decimal(&expected));
+                        prop_assert_eq!(repair.is_some(), cell.trim().contains(' '));
+                    }
+                    other => prop_assert!(false, "cell {:?} read as {:?}", cell, other),
+                }
+            }
+
+            /// A cell that is not one number never reads as one, whatever spaces it holds.
+            #[test]
+            fn two_numbers_in_one_cell_are_never_merged(a in 1u32..100_000, b in 1u32..100_000) {
+                let cell = format!("{a}.00 {b}.00");
+                prop_assert_eq!(read_amount(&cell, Some(2)), Reading::Unreadable);
+            }
+        }
     }
 }

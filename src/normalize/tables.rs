@@ -9,7 +9,9 @@ use crate::grammar::{Grammar, KeyRole, Layout};
 use crate::model::{Anomaly, Loc, Repair, Row, Table};
 use crate::normalize::Line;
 use crate::normalize::cells::{CJK_SPACE, close_cjk_spaces, split_cells, split_ordinal};
-use crate::normalize::number::{self, CodeReading, Reading, is_blank_mark, looks_numeric, read_amount, read_code};
+use crate::normalize::number::{
+    self, CodeReading, Reading, is_blank_mark, looks_numeric, read_amount, read_code,
+};
 use crate::parse::RawTable;
 use crate::parse::perf::parse_performance;
 use std::collections::BTreeMap;
@@ -32,7 +34,11 @@ pub fn read_table(raw: &RawTable<'_>, doc: &Grammar) -> TableOutput {
         repairs: Vec::new(),
         findings: Vec::new(),
     };
-    let columns: Vec<String> = raw.columns.iter().map(|&i| g.columns[i].path.clone()).collect();
+    let columns: Vec<String> = raw
+        .columns
+        .iter()
+        .map(|&i| g.columns[i].path.clone())
+        .collect();
     let mut rows = Vec::new();
     let mut performance = None;
     match g.layout {
@@ -93,7 +99,15 @@ impl Cx {
         });
     }
 
-    fn finding(&mut self, rule: &str, kind: &str, line: usize, message: String, column: Option<String>, row: Option<String>) {
+    fn finding(
+        &mut self,
+        rule: &str,
+        kind: &str,
+        line: usize,
+        message: String,
+        column: Option<String>,
+        row: Option<String>,
+    ) {
         self.findings.push(Anomaly {
             rule: rule.into(),
             kind: kind.into(),
@@ -141,7 +155,10 @@ fn table_decimals(body: &[Line], skip: usize) -> Option<u32> {
             }
         }
     }
-    let learned = counts.into_iter().max_by_key(|&(d, n)| (n, std::cmp::Reverse(d))).map(|(d, _)| d);
+    let learned = counts
+        .into_iter()
+        .max_by_key(|&(d, n)| (n, std::cmp::Reverse(d)))
+        .map(|(d, _)| d);
     Some(learned.unwrap_or(DEFAULT_DECIMALS))
 }
 
@@ -206,18 +223,33 @@ fn new_row(side: Option<String>, code: Option<String>, label: Option<String>, li
 
 fn read_grid(raw: &RawTable<'_>, doc: &Grammar, decimals: Option<u32>, cx: &mut Cx) -> Vec<Row> {
     let g = raw.grammar;
-    let columns: Vec<String> = raw.columns.iter().map(|&i| g.columns[i].path.clone()).collect();
+    let columns: Vec<String> = raw
+        .columns
+        .iter()
+        .map(|&i| g.columns[i].path.clone())
+        .collect();
     let nkeys = key_count(g);
     let mut rows: Vec<Row> = Vec::new();
     for line in &raw.body {
         if line.text.trim().is_empty() || is_repeated_header(line, &raw.header) {
             continue;
         }
-        let mut cells: Vec<String> = split_cells(&line.text).into_iter().map(str::to_owned).collect();
+        let mut cells: Vec<String> = split_cells(&line.text)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
         // A wrapped label continues on a line of its own: one short text cell, no values, no code,
         // and not a label in its own right (a total or an ordinal item with blank values).
-        let texts: Vec<&str> = cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
-        if texts.len() == 1 && is_label_fragment(texts[0], doc) && !rows.is_empty() && g.key(KeyRole::Name).is_some() {
+        let texts: Vec<&str> = cells
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect();
+        if texts.len() == 1
+            && is_label_fragment(texts[0], doc)
+            && !rows.is_empty()
+            && g.key(KeyRole::Name).is_some()
+        {
             if let Some(prev) = rows.last_mut() {
                 let frag = close_cjk_spaces(texts[0]).into_owned();
                 let joined = format!("{}{}", prev.name.as_deref().unwrap_or(""), frag);
@@ -230,12 +262,20 @@ fn read_grid(raw: &RawTable<'_>, doc: &Grammar, decimals: Option<u32>, cx: &mut 
         // Extra text cells before the values belong to the label (a tab inside a long name).
         while cells.len() > nkeys + columns.len()
             && nkeys > 0
-            && cells.get(nkeys).is_some_and(|c| !c.trim().is_empty() && !looks_numeric(c) && !is_blank_mark(c))
+            && cells
+                .get(nkeys)
+                .is_some_and(|c| !c.trim().is_empty() && !looks_numeric(c) && !is_blank_mark(c))
         {
             let extra = cells.remove(nkeys);
             let merged = format!("{}{}", cells[nkeys - 1].trim(), extra.trim());
             let column = g.keys[nkeys - 1].name.as_str();
-            cx.repair(line.no, column, WRAPPED_CELL, &format!("{}⇥{}", cells[nkeys - 1].trim(), extra.trim()), &merged);
+            cx.repair(
+                line.no,
+                column,
+                WRAPPED_CELL,
+                &format!("{}⇥{}", cells[nkeys - 1].trim(), extra.trim()),
+                &merged,
+            );
             cells[nkeys - 1] = merged;
         }
         let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
@@ -284,7 +324,14 @@ fn read_grid(raw: &RawTable<'_>, doc: &Grammar, decimals: Option<u32>, cx: &mut 
         }
         let value_cells = cells.get(nkeys..).unwrap_or(&[]);
         check_width(value_cells, columns.len(), line.no, row.name.as_deref(), cx);
-        let (values, unreadable) = read_values(value_cells, &columns, line.no, decimals, row.name.as_deref(), cx);
+        let (values, unreadable) = read_values(
+            value_cells,
+            &columns,
+            line.no,
+            decimals,
+            row.name.as_deref(),
+            cx,
+        );
         row.values = values;
         row.unreadable = unreadable;
         rows.push(row);
@@ -323,7 +370,9 @@ fn check_width(value_cells: &[&str], ncols: usize, line: usize, row: Option<&str
 
 fn is_repeated_header(line: &Line, header: &[Line]) -> bool {
     let t = line.text.trim();
-    t == "续表" || t.starts_with("续表") || header.iter().any(|h| h.text.trim() == t && !t.is_empty())
+    t == "续表"
+        || t.starts_with("续表")
+        || header.iter().any(|h| h.text.trim() == t && !t.is_empty())
 }
 
 fn read_two_sided(raw: &RawTable<'_>, decimals: Option<u32>, cx: &mut Cx) -> Vec<Row> {
@@ -353,21 +402,28 @@ fn read_two_sided(raw: &RawTable<'_>, decimals: Option<u32>, cx: &mut Cx) -> Vec
         let mut col_offset = 0;
         for (side, cols) in &per_side {
             let width = 1 + cols.len();
-            let part: Vec<&str> = (offset..offset + width).map(|i| cells.get(i).copied().unwrap_or("")).collect();
+            let part: Vec<&str> = (offset..offset + width)
+                .map(|i| cells.get(i).copied().unwrap_or(""))
+                .collect();
             offset += width;
             if part.iter().all(|c| c.trim().is_empty()) {
                 col_offset += cols.len();
                 continue;
             }
-            let label = (!part[0].trim().is_empty()).then(|| cx.label(line.no, &format!("{side}/项目"), part[0]));
+            let label = (!part[0].trim().is_empty())
+                .then(|| cx.label(line.no, &format!("{side}/项目"), part[0]));
             let mut row = new_row(Some(side.clone()), None, label, line.no);
-            let (vals, unreadable) = read_values(&part[1..], cols, line.no, decimals, row.name.as_deref(), cx);
+            let (vals, unreadable) =
+                read_values(&part[1..], cols, line.no, decimals, row.name.as_deref(), cx);
             // Place this side's values in the table-wide column list, the other side's stay null.
             row.values = vec![None; all_columns.len()];
             for (i, v) in vals.into_iter().enumerate() {
                 row.values[col_offset + i] = v;
             }
-            row.unreadable = unreadable.into_iter().map(|(i, v)| (col_offset + i, v)).collect();
+            row.unreadable = unreadable
+                .into_iter()
+                .map(|(i, v)| (col_offset + i, v))
+                .collect();
             col_offset += cols.len();
             rows.push(row);
         }
@@ -379,7 +435,9 @@ fn read_two_sided(raw: &RawTable<'_>, decimals: Option<u32>, cx: &mut Cx) -> Vec
 /// Sets each row's parent: the nearest row above (in the same side) whose code is a proper prefix.
 fn assign_parents(rows: &mut [Row]) {
     for i in 0..rows.len() {
-        let Some(code) = rows[i].code.clone() else { continue };
+        let Some(code) = rows[i].code.clone() else {
+            continue;
+        };
         let parent = rows[..i]
             .iter()
             .rev()

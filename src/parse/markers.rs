@@ -7,7 +7,7 @@ use crate::normalize::Line;
 use crate::normalize::cells::{close_cjk_spaces, fold};
 use nom::{
     IResult, Parser,
-    bytes::complete::{tag, take_while, take_while1, take_while_m_n},
+    bytes::complete::{tag, take_while, take_while_m_n, take_while1},
     character::complete::{char, one_of, space0},
     combinator::{opt, recognize, rest},
     sequence::preceded,
@@ -49,7 +49,13 @@ fn is_numeral(c: char) -> bool {
 /// `第三部分 …` → the heading text after `部分`.
 fn part_heading(input: &str) -> IResult<&str, &str> {
     preceded(
-        (space0, char('第'), take_while1(is_numeral), tag("部分"), space0),
+        (
+            space0,
+            char('第'),
+            take_while1(is_numeral),
+            tag("部分"),
+            space0,
+        ),
         rest,
     )
     .parse(input)
@@ -59,7 +65,12 @@ fn part_heading(input: &str) -> IResult<&str, &str> {
 fn table_marker(input: &str) -> IResult<&str, (String, &str)> {
     let number = recognize((
         take_while_m_n(1, 3, |c: char| c.is_ascii_digit()),
-        opt((space0, one_of("-－—"), space0, take_while_m_n(1, 3, |c: char| c.is_ascii_digit()))),
+        opt((
+            space0,
+            one_of("-－—"),
+            space0,
+            take_while_m_n(1, 3, |c: char| c.is_ascii_digit()),
+        )),
     ));
     let (input, (_, _, _, num, _, _, _)) = (
         space0,
@@ -83,9 +94,9 @@ fn table_marker(input: &str) -> IResult<&str, (String, &str)> {
 pub fn is_toc_line(text: &str) -> bool {
     let t = text.trim_end();
     let dotted = t.contains("...") || t.contains("..\t") || t.contains("……") || t.contains("··");
-    let paged = t
-        .rsplit_once('\t')
-        .is_some_and(|(head, page)| !head.contains('\t') && !page.is_empty() && page.chars().all(|c| c.is_ascii_digit()));
+    let paged = t.rsplit_once('\t').is_some_and(|(head, page)| {
+        !head.contains('\t') && !page.is_empty() && page.chars().all(|c| c.is_ascii_digit())
+    });
     dotted || paged
 }
 
@@ -134,9 +145,10 @@ pub fn parts(lines: &[Line], doc: &Grammar) -> Vec<Part> {
 /// blocks at lines that are a grammar caption, numbered in order of appearance.
 pub fn table_blocks(lines: &[Line], parts: &[Part], grammars: &GrammarSet) -> Vec<TableMarker> {
     let prose = |i: usize| {
-        parts
-            .iter()
-            .any(|p| matches!(p.kind, PartKind::Narrative | PartKind::Glossary) && (p.start..p.end).contains(&i))
+        parts.iter().any(|p| {
+            matches!(p.kind, PartKind::Narrative | PartKind::Glossary)
+                && (p.start..p.end).contains(&i)
+        })
     };
     let part_heading_at = |i: usize| parts.iter().any(|p| p.heading_line == lines[i].no);
     let mut starts: Vec<(usize, String, Option<String>)> = Vec::new();
@@ -172,11 +184,17 @@ pub fn table_blocks(lines: &[Line], parts: &[Part], grammars: &GrammarSet) -> Ve
             !t.is_empty() && !is_table_marker(t)
         });
         let (title, title_line) = match title_idx {
-            Some(i) if is_title_line(&lines[i].text) => (close_cjk_spaces(&lines[i].text).into_owned(), lines[i].no),
+            Some(i) if is_title_line(&lines[i].text) => {
+                (close_cjk_spaces(&lines[i].text).into_owned(), lines[i].no)
+            }
             _ => (caption.clone().unwrap_or_default(), lines[*start].no),
         };
         // The caption line of a caption-started block is its own title.
-        let title_line = if title.is_empty() { lines[*start].no } else { title_line };
+        let title_line = if title.is_empty() {
+            lines[*start].no
+        } else {
+            title_line
+        };
         blocks.push(TableMarker {
             id: id.clone(),
             title: if title.is_empty() {
@@ -207,7 +225,8 @@ fn caption_starts(
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let t = line.text.trim();
-        if prose(i) || t.is_empty() || t.contains('\t') || is_toc_line(t) || t.chars().count() > 60 {
+        if prose(i) || t.is_empty() || t.contains('\t') || is_toc_line(t) || t.chars().count() > 60
+        {
             continue;
         }
         let f = fold(t);
@@ -272,11 +291,18 @@ pub fn title_facts(title: &str, doc: &Grammar) -> (Option<i32>, Option<String>, 
         Some(before.to_owned())
     } else {
         let after = t[pos + len..].trim_start_matches(['年', '度', ' ']);
-        let cut = ["部门预算", "单位预算", "部门决算", "单位决算", "预算", "决算"]
-            .iter()
-            .filter_map(|k| after.find(k))
-            .min()
-            .unwrap_or(after.len());
+        let cut = [
+            "部门预算",
+            "单位预算",
+            "部门决算",
+            "单位决算",
+            "预算",
+            "决算",
+        ]
+        .iter()
+        .filter_map(|k| after.find(k))
+        .min()
+        .unwrap_or(after.len());
         let d = after[..cut].trim();
         (!d.is_empty()).then(|| d.to_owned())
     };
@@ -310,9 +336,15 @@ mod tests {
 
     #[test]
     fn markers() {
-        assert_eq!(table_marker("表 1.部门收支总表").unwrap().1, ("1".into(), "部门收支总表"));
+        assert_eq!(
+            table_marker("表 1.部门收支总表").unwrap().1,
+            ("1".into(), "部门收支总表")
+        );
         assert_eq!(table_marker("表 5-1").unwrap().1, ("5-1".into(), ""));
-        assert_eq!(table_marker("表12 - 3 项目").unwrap().1, ("12-3".into(), "项目"));
+        assert_eq!(
+            table_marker("表12 - 3 项目").unwrap().1,
+            ("12-3".into(), "项目")
+        );
         assert!(table_marker("表格说明").is_err());
         assert!(!is_table_marker("一、部门收支总表.....\t6"));
     }
@@ -320,8 +352,12 @@ mod tests {
     #[test]
     fn toc_lines() {
         assert!(is_toc_line("第一部分 武昌区经济信息化和科技创新局概况\t3"));
-        assert!(is_toc_line("五、一般公共预算支出表（分功能科目，分单位）..\t10"));
-        assert!(!is_toc_line("第三部分 武昌区经济信息化和科技创新局 2026 年部门预算情况说明"));
+        assert!(is_toc_line(
+            "五、一般公共预算支出表（分功能科目，分单位）..\t10"
+        ));
+        assert!(!is_toc_line(
+            "第三部分 武昌区经济信息化和科技创新局 2026 年部门预算情况说明"
+        ));
         assert!(!is_toc_line("330\t武昌区\t4.00\t3"));
     }
 
@@ -331,21 +367,38 @@ mod tests {
         let doc = set.document();
         assert_eq!(
             title_facts("武昌区经济信息化和科技创新局 2026 年部门预算", doc),
-            (Some(2026), Some("武昌区经济信息化和科技创新局".into()), Some("预算".into()))
+            (
+                Some(2026),
+                Some("武昌区经济信息化和科技创新局".into()),
+                Some("预算".into())
+            )
         );
         assert_eq!(
             title_facts("2025年上海市普陀区商务委员会部门预算", doc),
-            (Some(2025), Some("上海市普陀区商务委员会".into()), Some("预算".into()))
+            (
+                Some(2025),
+                Some("上海市普陀区商务委员会".into()),
+                Some("预算".into())
+            )
         );
-        assert_eq!(title_facts("某局部门决算", doc), (None, None, Some("决算".into())));
+        assert_eq!(
+            title_facts("某局部门决算", doc),
+            (None, None, Some("决算".into()))
+        );
         assert_eq!(find_year("截至2025年12月31日").map(|y| y.1), Some(2025));
         assert_eq!(find_year("共12025年").map(|y| y.1), None);
     }
 
     #[test]
     fn meta() {
-        assert_eq!(meta_pair("单位：万元"), Some(("单位".into(), "万元".into())));
-        assert_eq!(meta_pair("单位: 万元"), Some(("单位".into(), "万元".into())));
+        assert_eq!(
+            meta_pair("单位：万元"),
+            Some(("单位".into(), "万元".into()))
+        );
+        assert_eq!(
+            meta_pair("单位: 万元"),
+            Some(("单位".into(), "万元".into()))
+        );
         assert_eq!(meta_pair("长期目标 1:"), None);
     }
 }

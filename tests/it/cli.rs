@@ -1,0 +1,145 @@
+//! The `cnbudget` binary end to end: outputs written, failures reported, the others still run.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_cnbudget"))
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cnbudget-it-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn extract_writes_documents_and_summary_and_survives_bad_inputs() {
+    let dir = temp_dir("batch");
+    let inputs = dir.join("in");
+    std::fs::create_dir_all(inputs.join("a")).unwrap();
+    std::fs::create_dir_all(inputs.join("b")).unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/000_163e4aab9eba8502.txt");
+    // Two inputs with the same file name in different folders must not overwrite each other.
+    std::fs::copy(&sample, inputs.join("a/doc.txt")).unwrap();
+    std::fs::copy(&sample, inputs.join("b/doc.txt")).unwrap();
+    std::fs::write(inputs.join("b/empty.txt"), b"").unwrap();
+    std::fs::write(
+        inputs.join("b/prose.txt"),
+        "这是一段普通的新闻稿，没有任何预算表格。\n".as_bytes(),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let status = bin()
+        .arg("extract")
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&status.stderr);
+    assert_eq!(
+        status.status.code(),
+        Some(1),
+        "some inputs failed: {stderr}"
+    );
+    assert!(stderr.contains("empty.txt: file is empty"), "{stderr}");
+    assert!(
+        stderr.contains("prose.txt: not a budget disclosure"),
+        "{stderr}"
+    );
+
+    let summary = read_json(&out.join("summary.json"));
+    let docs = summary["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 4);
+    assert_eq!(summary["ok"], 2);
+    assert_eq!(summary["failed"], 2);
+    let outputs: Vec<&str> = docs.iter().filter_map(|d| d["output"].as_str()).collect();
+    assert_eq!(outputs, vec!["doc.json", "doc-2.json"]);
+    for name in outputs {
+        let d = read_json(&out.join(name));
+        assert_eq!(d["document"]["year"], 2026);
+        assert_eq!(d["tables"].as_array().unwrap().len(), 15);
+    }
+    let ok = docs.iter().find(|d| d["status"] == "ok").unwrap();
+    assert_eq!(ok["tables"], 15);
+    assert!(ok["repairs"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn output_is_the_same_bytes_whatever_the_thread_count() {
+    let dir = temp_dir("determinism");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let mut outputs = Vec::new();
+    for jobs in ["1", "2"] {
+        let out = dir.join(format!("out{jobs}"));
+        let s = bin()
+            .args(["extract", "--jobs", jobs, "--out"])
+            .arg(&out)
+            .arg(&sample)
+            .status()
+            .unwrap();
+        assert!(s.success());
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| {
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        outputs.push(files);
+    }
+    assert!(!outputs[0].is_empty());
+    assert_eq!(outputs[0], outputs[1]);
+}
+
+#[test]
+fn missing_path_is_reported_by_name() {
+    let dir = temp_dir("missing");
+    let out = bin()
+        .args(["extract", "no/such/file.txt", "--out"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let summary = read_json(&dir.join("summary.json"));
+    assert_eq!(summary["documents"][0]["status"], "failed");
+    assert!(
+        summary["documents"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("no/such/file.txt")
+    );
+}
+
+#[test]
+fn malformed_grammar_names_file_and_line() {
+    let dir = temp_dir("grammar");
+    let g = dir.join("grammars");
+    std::fs::create_dir_all(&g).unwrap();
+    std::fs::write(g.join("document.layout"), "layout vocabulary\n").unwrap();
+    std::fs::write(
+        g.join("broken.layout"),
+        "layout grid\ncaption 收支总表\ncolumn\n",
+    )
+    .unwrap();
+    let out = bin()
+        .args(["extract", "--grammars"])
+        .arg(&g)
+        .arg("--out")
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("broken.layout:3:"), "{stderr}");
+}

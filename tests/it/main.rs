@@ -1,0 +1,5 @@
+//! One integration-test binary (matklad's "delete cargo integration tests"): every module here
+//! exercises the crate from the outside, through the library API or the built `cnbudget` binary.
+
+mod cli;
+mod golden;
