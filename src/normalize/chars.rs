@@ -75,9 +75,9 @@ fn fix_full_width(line_no: usize, text: &mut String, out: &mut Vec<Repair>) {
 static LATEX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\$([^$\n]{1,40})\$").expect("static regex"));
 static HTML_P_BREAK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s*</p>\s*<p>\s*").expect("static regex"));
+    LazyLock::new(|| Regex::new(r" *</p> *<p> *").expect("static regex"));
 static HTML_P: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s*</?p>\s*").expect("static regex"));
+    LazyLock::new(|| Regex::new(r" *</?p> *").expect("static regex"));
 
 fn latex_body(body: &str) -> String {
     let mut s = body

@@ -11,7 +11,9 @@
 //! number out of prose would be a guess.
 
 use crate::model::{Quantity, Target};
-use crate::normalize::number::{Reading, canonical_amount, is_blank_mark, looks_numeric, read_amount};
+use crate::normalize::number::{
+    Reading, canonical_amount, is_blank_mark, looks_numeric, read_amount,
+};
 
 /// Comparators as printed → as reported. ASCII pairs come first so `>=` is not read as `>` then `=`.
 const COMPARATORS: &[(&str, &str)] = &[
@@ -141,16 +143,23 @@ fn is_not_unit_char(c: char) -> bool {
 mod tests {
     use super::*;
 
-    /// (comparator, value, unit, text) as a compact tuple for assertions.
-    fn parts(raw: &str) -> Option<(Option<String>, Option<String>, Option<String>, Option<String>)> {
+    /// (comparator, value, unit, text) of a target, or `None` for a blank cell.
+    type Parts = Option<(
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    )>;
+
+    fn parts(raw: &str) -> Parts {
         parse_target(raw).map(|t| (t.comparator, t.value, t.unit, t.text))
     }
 
-    fn num(c: Option<&str>, v: &str, u: Option<&str>) -> Option<(Option<String>, Option<String>, Option<String>, Option<String>)> {
+    fn num(c: Option<&str>, v: &str, u: Option<&str>) -> Parts {
         Some((c.map(Into::into), Some(v.into()), u.map(Into::into), None))
     }
 
-    fn text(t: &str) -> Option<(Option<String>, Option<String>, Option<String>, Option<String>)> {
+    fn text(t: &str) -> Parts {
         Some((None, None, None, Some(t.into())))
     }
 
@@ -209,7 +218,10 @@ mod tests {
 
     #[test]
     fn comparator_with_words() {
-        assert_eq!(parts("≥良好"), Some((Some("≥".into()), None, None, Some("良好".into()))));
+        assert_eq!(
+            parts("≥良好"),
+            Some((Some("≥".into()), None, None, Some("良好".into())))
+        );
     }
 
     #[test]
@@ -222,7 +234,10 @@ mod tests {
     #[test]
     fn prose_is_not_a_number() {
         assert_eq!(parts("1、推动全区营商环境"), text("1、推动全区营商环境"));
-        assert_eq!(parts("2024 年 910.02 万元; 2025 年"), text("2024 年 910.02 万元; 2025 年"));
+        assert_eq!(
+            parts("2024 年 910.02 万元; 2025 年"),
+            text("2024 年 910.02 万元; 2025 年")
+        );
         assert_eq!(parts("2-3 次"), text("2-3 次"));
         assert_eq!(parts("12a34"), text("12a34"));
     }
@@ -269,7 +284,10 @@ mod tests {
         assert_eq!(qty("489条线路、3条互联网出口"), q(None, None));
         assert_eq!(qty("1.一般公共预算财政拨款"), q(None, None));
         assert_eq!(qty("合计"), q(None, None));
-        assert_eq!(parse_quantity("489条线路、3条互联网出口").unwrap().raw, "489条线路、3条互联网出口");
+        assert_eq!(
+            parse_quantity("489条线路、3条互联网出口").unwrap().raw,
+            "489条线路、3条互联网出口"
+        );
     }
 
     #[test]
@@ -296,7 +314,20 @@ mod tests {
         }
 
         fn unit() -> impl Strategy<Value = &'static str> {
-            prop::sample::select(vec!["", "%", "人", "家", "万元", "亿元", "小时", "G", "个", "次", "人次", "个工作日"])
+            prop::sample::select(vec![
+                "",
+                "%",
+                "人",
+                "家",
+                "万元",
+                "亿元",
+                "小时",
+                "G",
+                "个",
+                "次",
+                "人次",
+                "个工作日",
+            ])
         }
 
         fn spaces() -> impl Strategy<Value = String> {

@@ -3,3 +3,5 @@
 
 mod cli;
 mod golden;
+mod robust;
+mod variants;
