@@ -148,6 +148,7 @@ pub struct GrammarSet {
 
 const BUILTIN: &[(&str, &str)] = &[
     ("document", include_str!("../grammars/document.layout")),
+    ("narrative", include_str!("../grammars/narrative.layout")),
     (
         "income_expenditure_summary",
         include_str!("../grammars/income_expenditure_summary.layout"),
@@ -271,7 +272,7 @@ impl GrammarSet {
 }
 
 /// Vocabulary grammars the parsers cannot do without.
-const REQUIRED_VOCABULARIES: &[&str] = &["document"];
+const REQUIRED_VOCABULARIES: &[&str] = &["document", "narrative"];
 
 /// One parsed directive line.
 #[derive(Debug, PartialEq)]

@@ -333,17 +333,39 @@ pub struct Repair {
     pub column: Option<String>,
 }
 
-/// A finding of the validation stage (filled by the validation issue; empty for now).
-#[derive(Debug, Clone, Serialize)]
+/// A finding: something a person should look at, with where to look.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Anomaly {
-    pub rule: String,
-    pub kind: String,
-    pub severity: String,
+    /// The rule's stable code (`A001`); `cnbudget explain CODE` describes it.
+    pub rule: &'static str,
+    /// `sum_mismatch`, `rounding_difference`, `cross_table_mismatch`, `narrative_mismatch`, …
+    pub kind: &'static str,
+    /// `error`, `warning` or `info`.
+    pub severity: &'static str,
+    /// One sentence naming the figures.
     pub message: String,
-    pub loc: Loc,
-    pub table: Option<String>,
-    pub row: Option<String>,
-    pub column: Option<String>,
+    pub location: Location,
     pub expected: Option<String>,
     pub actual: Option<String>,
+}
+
+/// Where a finding points: the line (text) or page (PDF), and the table cell where it applies.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    pub line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<usize>,
+    pub table: Option<String>,
+    /// The row's code, or its name when it has no code.
+    pub row: Option<String>,
+    pub column: Option<String>,
+}
+
+impl Location {
+    pub fn line(line: usize) -> Self {
+        Location {
+            line,
+            ..Location::default()
+        }
+    }
 }

@@ -6,7 +6,7 @@
 //! has no sound reading — in that row's `unreadable` map with an `N001` finding. Nothing is dropped.
 
 use crate::grammar::{Grammar, KeyRole, Layout};
-use crate::model::{Anomaly, Loc, Repair, Row, Table};
+use crate::model::{Anomaly, Loc, Location, Repair, Row, Table};
 use crate::normalize::Line;
 use crate::normalize::cells::{CJK_SPACE, close_cjk_spaces, split_cells, split_ordinal};
 use crate::normalize::number::{
@@ -101,22 +101,25 @@ impl Cx {
 
     fn finding(
         &mut self,
-        rule: &str,
-        kind: &str,
+        rule: &'static str,
+        kind: &'static str,
         line: usize,
         message: String,
         column: Option<String>,
         row: Option<String>,
     ) {
         self.findings.push(Anomaly {
-            rule: rule.into(),
-            kind: kind.into(),
-            severity: "warning".into(),
+            rule,
+            kind,
+            severity: "warning",
             message,
-            loc: Loc::line(line),
-            table: Some(self.table_id.clone()),
-            row,
-            column,
+            location: Location {
+                line,
+                page: None,
+                table: Some(self.table_id.clone()),
+                row,
+                column,
+            },
             expected: None,
             actual: None,
         });

@@ -10,7 +10,7 @@ pub mod markers;
 pub mod perf;
 
 use crate::grammar::{Grammar, GrammarSet, KeyRole, Layout};
-use crate::model::{Anomaly, Loc};
+use crate::model::{Anomaly, Location};
 use crate::normalize::Line;
 use crate::normalize::cells::{close_cjk_spaces, fold, split_cells, split_ordinal};
 use crate::normalize::number::looks_numeric;
@@ -87,17 +87,17 @@ pub fn parse<'g>(lines: &[Line], grammars: &'g GrammarSet) -> ParsedDocument<'g>
 
 fn unrecognized(block: &TableMarker) -> Anomaly {
     Anomaly {
-        rule: "L001".into(),
-        kind: "unrecognized_table".into(),
-        severity: "warning".into(),
+        rule: "L001",
+        kind: "unrecognized_table",
+        severity: "warning",
         message: format!(
             "{} `{}` matches no table grammar; its cells were not read",
             block.id, block.title
         ),
-        loc: Loc::line(block.start_line),
-        table: Some(block.id.clone()),
-        row: None,
-        column: None,
+        location: Location {
+            table: Some(block.id.clone()),
+            ..Location::line(block.start_line)
+        },
         expected: None,
         actual: None,
     }

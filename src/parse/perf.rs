@@ -18,7 +18,7 @@
 
 use crate::grammar::{Grammar, Layout};
 use crate::model::{
-    Anomaly, BudgetLine, Field, FundingLine, Goal, Indicator, IndicatorSet, Loc, Performance,
+    Anomaly, BudgetLine, Location, Field, FundingLine, Goal, Indicator, IndicatorSet, Loc, Performance,
     ProcurementLine, ProjectLine, Quantity, Repair, Target,
 };
 use crate::normalize::Line;
@@ -950,21 +950,21 @@ impl<'a, 'g> Reader<'a, 'g> {
 
     fn anomaly(
         &self,
-        rule: &str,
-        kind: &str,
-        severity: &str,
+        rule: &'static str,
+        kind: &'static str,
+        severity: &'static str,
         row: &Row,
         message: String,
     ) -> Anomaly {
         Anomaly {
-            rule: rule.into(),
-            kind: kind.into(),
-            severity: severity.into(),
+            rule,
+            kind,
+            severity,
             message,
-            loc: Loc::line(row.no),
-            table: Some(self.table.id.clone()),
-            row: None,
-            column: None,
+            location: Location {
+                table: Some(self.table.id.clone()),
+                ..Location::line(row.no)
+            },
             expected: None,
             actual: None,
         }
@@ -997,7 +997,7 @@ impl<'a, 'g> Reader<'a, 'g> {
         let message =
             format!("row `{name}` has {actual} value cells but the block has {expected} columns");
         let mut a = self.anomaly("L002", "column_count_mismatch", "warning", row, message);
-        a.row = Some(name.to_owned());
+        a.location.row = Some(name.to_owned());
         a.expected = Some(expected.to_string());
         a.actual = Some(actual.to_string());
         self.findings.push(a);
@@ -1614,7 +1614,7 @@ mod tests {
         assert_eq!(p.findings.len(), 1);
         assert_eq!(
             (
-                p.findings[0].rule.as_str(),
+                p.findings[0].rule,
                 p.findings[0].expected.as_deref()
             ),
             ("L002", Some("3"))
@@ -1777,11 +1777,11 @@ mod tests {
         assert_eq!(p.findings.len(), 2, "{:?}", p.findings);
         assert_eq!(
             (
-                p.findings[0].rule.as_str(),
-                p.findings[0].kind.as_str(),
-                p.findings[0].loc
+                p.findings[0].rule,
+                p.findings[0].kind,
+                p.findings[0].location.line
             ),
-            ("L003", "unplaced_line", Loc::line(1))
+            ("L003", "unplaced_line", 1)
         );
         assert!(p.findings[0].message.contains("随便写的一行"));
         assert_eq!(p.findings[1].kind, "unplaced_cell");

@@ -1,0 +1,497 @@
+//! Statements: the figures of a block tied to the subject they are about.
+//!
+//! Takes one block (paragraph or heading) with its quantities; gives [`Statement`]s. The block is read
+//! clause by clause ([`super::clauses`]). A statement starts at a clause `subject amount`
+//! (`基本支出 2,665.41 万元`); the clauses after it attach to it until the next such clause or the end
+//! of the block:
+//!
+//! - a comparison and change (`比2025年预算增加960.28万元`, `增长28.4%`, `与 2025 年预算持平`);
+//! - a share (`占比 61.5%`);
+//! - a reason (`主要原因是…`, `主要用于…`), which runs to the end of its sentence.
+//!
+//! A clause that compares something else (`其中人员经费比上年增加…`) closes the open statement instead
+//! of attaching to it. Every phrase comes from the vocabulary. Never validates (a `2025年预算数` in a
+//! 2026 document stays 2025; `增长 1.2.4%` leaves the growth rate null) and never guesses a subject.
+
+use super::clauses::{self, Clause, End, Lead};
+use super::codes::CodeIndex;
+use super::quantity::{QKind, Quantity};
+use super::vocab::{Sign, Vocab};
+use crate::model::{Loc, Statement};
+use crate::normalize::prose::ProseBlock;
+
+/// What the statement reader needs besides the block.
+pub(crate) struct Context<'a> {
+    pub vocab: &'a Vocab,
+    pub codes: &'a CodeIndex,
+    /// The budget year, for `比上年`.
+    pub year: Option<i32>,
+}
+
+/// A statement being read.
+#[derive(Debug, Clone, Default)]
+struct Draft {
+    subject: (usize, usize),
+    text: (usize, usize),
+    year: Option<i32>,
+    amount: Option<String>,
+    unit: Option<String>,
+    compared_year: Option<i32>,
+    change: Option<String>,
+    growth_pct: Option<String>,
+    share_pct: Option<String>,
+    reason: Option<(usize, usize)>,
+    /// Named a total (`总预算`, `合计`) or followed by a breakdown (`其中：`).
+    total: bool,
+    /// A list or breakdown member.
+    item: bool,
+}
+
+/// The reader's state between clauses of one block.
+struct Reader<'b, 'c> {
+    block: &'b ProseBlock,
+    qs: &'b [Quantity],
+    ctx: &'b Context<'c>,
+    drafts: Vec<Draft>,
+    /// Index of the statement that following clauses attach to.
+    open: Option<usize>,
+    /// A reason is being read and the clauses of its sentence belong to it.
+    in_reason: bool,
+    /// A number-less clause that may name the subject of the next amount (`…（项），2026年预算数…`).
+    pending_subject: Option<(usize, usize)>,
+    /// A year clause (`2026年，预算支出…`) for the next statement.
+    pending_year: Option<i32>,
+    /// A breakdown was announced (`其中：`): the statements after it are its items.
+    in_breakdown: bool,
+    /// How the previous clause ended.
+    prev_end: End,
+}
+
+/// Reads the statements of one block.
+pub(crate) fn read(block: &ProseBlock, qs: &[Quantity], ctx: &Context) -> Vec<Statement> {
+    let mut reader = Reader {
+        block,
+        qs,
+        ctx,
+        drafts: Vec::new(),
+        open: None,
+        in_reason: false,
+        pending_subject: None,
+        pending_year: None,
+        in_breakdown: false,
+        prev_end: End::Block,
+    };
+    for clause in clauses::split(&block.text, qs) {
+        reader.clause(clause);
+        reader.after(clause.ends);
+    }
+    let drafts = std::mem::take(&mut reader.drafts);
+    drafts.into_iter().map(|d| reader.finish(d)).collect()
+}
+
+impl Reader<'_, '_> {
+    fn text(&self, start: usize, end: usize) -> &str {
+        self.block.text.get(start..end).unwrap_or_default()
+    }
+
+    fn quantities(&self, start: usize, end: usize) -> impl Iterator<Item = &Quantity> {
+        self.qs
+            .iter()
+            .filter(move |q| q.start >= start && q.end <= end)
+    }
+
+    fn open_draft(&mut self) -> Option<&mut Draft> {
+        self.open.and_then(|i| self.drafts.get_mut(i))
+    }
+
+    fn clause(&mut self, c: Clause) {
+        if self.in_reason {
+            if self.lists_after_reason(c) {
+                self.reason_was_lead_in();
+            } else if self.continues_reason(c) {
+                if let Some(d) = self.open_draft()
+                    && let Some(r) = d.reason.as_mut()
+                {
+                    r.1 = c.end;
+                    d.text.1 = c.end;
+                }
+                return;
+            }
+        }
+        self.in_reason = false;
+        let lead = clauses::strip_lead(&self.block.text, c.start, c.end, self.ctx.vocab);
+        if lead.connector {
+            self.breakdown();
+        }
+        let start = lead.start;
+        if start >= c.end {
+            return;
+        }
+        if self.is_reason(start, c.end) {
+            self.reason(start, c.end);
+        } else if let Some(amount) = self.subject_amount(start, c.end) {
+            self.statement(c, lead, amount);
+        } else if self.is_attribute(start, c.end) {
+            self.attribute_clause(start, c.end);
+        } else {
+            self.plain(start, c.end);
+        }
+    }
+
+    /// Clears what a sentence end closes.
+    fn after(&mut self, ends: End) {
+        if ends.ends_sentence() {
+            self.in_reason = false;
+            self.pending_subject = None;
+            self.pending_year = None;
+            self.in_breakdown = false;
+        }
+        self.prev_end = ends;
+    }
+
+    /// A reason runs through its sentence part, and through later number-less parts of its sentence.
+    fn continues_reason(&self, c: Clause) -> bool {
+        match self.prev_end {
+            End::Comma | End::Colon | End::ListMark => true,
+            End::Semicolon => self
+                .quantities(c.start, c.end)
+                .all(|q| q.kind == QKind::Year),
+            End::Stop | End::Block => false,
+        }
+    }
+
+    /// `主要用于：科学技术支出 2,838.72 万元、…`: a colon after the opener, then `subject amount` — the
+    /// opener led in a breakdown, not a reason.
+    fn lists_after_reason(&self, c: Clause) -> bool {
+        if self.prev_end != End::Colon {
+            return false;
+        }
+        let lead = clauses::strip_lead(&self.block.text, c.start, c.end, self.ctx.vocab);
+        !self.is_reason(lead.start, c.end) && self.subject_amount(lead.start, c.end).is_some()
+    }
+
+    /// Turns a reason that only led in a breakdown into the breakdown it announced.
+    fn reason_was_lead_in(&mut self) {
+        let vocab = self.ctx.vocab;
+        let lead_in = self
+            .open
+            .and_then(|i| self.drafts.get(i))
+            .and_then(|d| d.reason);
+        if let Some((s, e)) = lead_in {
+            let text = self.text(s, e);
+            let only_opener = vocab
+                .reason_opener
+                .prefix_of(text)
+                .is_some_and(|w| w.len() == text.len());
+            if only_opener && let Some(d) = self.open_draft() {
+                d.reason = None;
+            }
+        }
+        self.breakdown();
+    }
+
+    /// A reason opener before any figure of the clause.
+    fn is_reason(&self, start: usize, end: usize) -> bool {
+        let text = self.text(start, end);
+        let Some((at, _)) = self.ctx.vocab.reason_opener.find(text) else {
+            return false;
+        };
+        self.quantities(start, end)
+            .find(|q| q.kind != QKind::Year)
+            .is_none_or(|q| start + at < q.start)
+    }
+
+    /// The first reason of a statement is its reason; a later one only extends its text.
+    fn reason(&mut self, start: usize, end: usize) {
+        let Some(d) = self.open_draft() else {
+            return;
+        };
+        d.text.1 = d.text.1.max(end);
+        if d.reason.is_none() {
+            d.reason = Some((start, end));
+            self.in_reason = true;
+        }
+    }
+
+    /// The clause's first amount, when no change or comparison word comes before it (then the amount
+    /// is the change, not a subject's amount).
+    fn subject_amount(&self, start: usize, end: usize) -> Option<Quantity> {
+        let amount = self.quantities(start, end).find(|q| q.is_amount())?.clone();
+        let before = self.text(start, amount.start);
+        (self.attribute_word(before).is_none()).then_some(amount)
+    }
+
+    /// Where the first change, comparison or previous-year word of `text` is.
+    fn attribute_word(&self, text: &str) -> Option<usize> {
+        let v = self.ctx.vocab;
+        let change = text
+            .char_indices()
+            .find(|(i, _)| v.change_at(&text[*i..]).is_some())
+            .map(|(i, _)| i);
+        let compare = v
+            .compare
+            .as_ref()
+            .and_then(|re| re.find(text))
+            .map(|m| m.start());
+        // `比上年`: the comparison starts at its opener.
+        let previous = v.previous_year.find(text).map(|(i, _)| {
+            let before = text[..i].trim_end();
+            v.compare_opener
+                .suffix_of(before)
+                .map_or(i, |w| before.len() - w.len())
+        });
+        [change, compare, previous].into_iter().flatten().min()
+    }
+
+    /// Where a share word is that a percent follows (`占 61.5%`; not the `占` of `占有`).
+    fn share_word(&self, start: usize, end: usize) -> Option<usize> {
+        let (at, word_end) = self.ctx.vocab.share_word.find(self.text(start, end))?;
+        self.quantities(start + word_end, end)
+            .any(Quantity::is_percent)
+            .then_some(at)
+    }
+
+    fn is_attribute(&self, start: usize, end: usize) -> bool {
+        self.attribute_word(self.text(start, end)).is_some()
+            || self.share_word(start, end).is_some()
+    }
+
+    /// A `subject amount` clause: a new statement.
+    fn statement(&mut self, c: Clause, lead: Lead, amount: Quantity) {
+        let vocab = self.ctx.vocab;
+        let mut sub = clauses::strip_subject(&self.block.text, lead.start, amount.start, vocab);
+        let mut text_start = lead.start;
+        if sub.start >= sub.end {
+            // `…（项），2026年预算数723.35万元`: the subject is the clause before.
+            let Some((ps, pe)) = self.pending_subject.take() else {
+                return;
+            };
+            let year = sub.year;
+            sub = clauses::strip_subject(&self.block.text, ps, pe, vocab);
+            sub.year = sub.year.or(year);
+            text_start = ps;
+        }
+        let raw_prefix = self.text(lead.start, amount.start);
+        let draft = Draft {
+            subject: (sub.start, sub.end),
+            text: (text_start, c.end),
+            year: sub.year.or(self.pending_year),
+            amount: amount.value.clone(),
+            unit: amount.unit.clone(),
+            total: vocab.total_word.contains_in(raw_prefix),
+            item: lead.list_item
+                || self.in_breakdown
+                || self.prev_end == End::ListMark
+                || c.ends == End::ListMark,
+            ..Draft::default()
+        };
+        self.pending_subject = None;
+        self.drafts.push(draft);
+        self.open = Some(self.drafts.len() - 1);
+        self.attributes(amount.end, c.end);
+    }
+
+    /// A clause of comparisons, changes and shares: it belongs to the open statement unless it names
+    /// another subject first.
+    fn attribute_clause(&mut self, start: usize, end: usize) {
+        let text = self.text(start, end);
+        let first = [self.attribute_word(text), self.share_word(start, end)]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(0);
+        let prefix = clauses::strip_subject(&self.block.text, start, start + first, self.ctx.vocab);
+        if prefix.start < prefix.end {
+            // `其中人员经费比上年增加…`: about something that has no amount here; not ours.
+            self.open = None;
+            return;
+        }
+        if self.open.is_some() {
+            self.attributes(start, end);
+            if let Some(d) = self.open_draft() {
+                d.text.1 = d.text.1.max(end);
+            }
+        }
+    }
+
+    /// A clause with no figure of interest: a breakdown lead-in, a year, or a subject for later.
+    fn plain(&mut self, start: usize, end: usize) {
+        let vocab = self.ctx.vocab;
+        let text = self.text(start, end);
+        if vocab.connector.suffix_of(text).is_some() {
+            // `收入包括：` — a breakdown of the open statement follows.
+            self.breakdown();
+            return;
+        }
+        let sub = clauses::strip_subject(&self.block.text, start, end, vocab);
+        if sub.start >= sub.end {
+            self.pending_year = sub.year.or(self.pending_year);
+        } else if self.quantities(start, end).next().is_none() {
+            self.pending_subject = Some((start, end));
+        }
+    }
+
+    fn breakdown(&mut self) {
+        self.in_breakdown = true;
+        if let Some(d) = self.open_draft() {
+            d.total = true;
+        }
+    }
+
+    /// Reads comparisons, changes and shares in `start..end` into the open statement.
+    fn attributes(&mut self, start: usize, end: usize) {
+        let text = self.text(start, end).to_owned();
+        let compared = self.compared_year(&text);
+        let words = self.attribute_words(&text);
+        let mut found = Vec::new();
+        for (k, &(at, len, word)) in words.iter().enumerate() {
+            let window_end = words.get(k + 1).map_or(text.len(), |w| w.0);
+            let q = self
+                .quantities(start + at + len, start + window_end)
+                .find(|q| q.is_amount() || q.is_percent())
+                .cloned();
+            found.push((at, word, q));
+        }
+        let negated = |at: usize| self.ctx.vocab.negation.suffix_of(&text[..at]).is_some();
+        let negations: Vec<bool> = found.iter().map(|(at, _, _)| negated(*at)).collect();
+        let Some(d) = self.open_draft() else {
+            return;
+        };
+        if d.compared_year.is_none() {
+            d.compared_year = compared;
+        }
+        for ((_, word, q), negated) in found.into_iter().zip(negations) {
+            apply(d, word, q.as_ref(), negated);
+        }
+    }
+
+    /// `比2025年…` → 2025; `比上年` / `同比` → the budget year − 1.
+    fn compared_year(&self, text: &str) -> Option<i32> {
+        let v = self.ctx.vocab;
+        let explicit = v.compare.as_ref().and_then(|re| {
+            re.captures_iter(text).find_map(|c| {
+                let digits = c.get(1)?.as_str();
+                (digits.len() == 4).then(|| digits.parse().ok()).flatten()
+            })
+        });
+        explicit.or_else(|| {
+            v.previous_year
+                .find(text)
+                .and_then(|_| self.ctx.year.map(|y| y - 1))
+        })
+    }
+
+    /// Change and share words of `text` in order: (offset, length, what it is).
+    fn attribute_words(&self, text: &str) -> Vec<(usize, usize, Word)> {
+        let v = self.ctx.vocab;
+        let mut out = Vec::new();
+        let mut skip_to = 0;
+        for (i, _) in text.char_indices() {
+            if i < skip_to {
+                continue;
+            }
+            let rest = &text[i..];
+            let hit = match (v.change_at(rest), v.share_word.prefix_of(rest)) {
+                (Some((w, sign)), _) => Some((w.len(), Word::Change(sign))),
+                (None, Some(w)) => Some((w.len(), Word::Share)),
+                (None, None) => None,
+            };
+            if let Some((len, word)) = hit {
+                out.push((i, len, word));
+                skip_to = i + len;
+            }
+        }
+        out
+    }
+
+    /// The finished statement, with its subject's path and code.
+    fn finish(&self, d: Draft) -> Statement {
+        let subject = self.text(d.subject.0, d.subject.1).to_owned();
+        let path = self.path(&subject);
+        let code = if path.is_empty() {
+            self.ctx.codes.class(&subject)
+        } else {
+            self.ctx.codes.path(&path)
+        };
+        let subject_kind = if !path.is_empty() {
+            "科目"
+        } else if d.total {
+            "total"
+        } else if d.item {
+            "item"
+        } else {
+            "figure"
+        };
+        Statement {
+            subject,
+            subject_kind,
+            path,
+            code,
+            year: d.year,
+            amount: d.amount,
+            unit: d.unit,
+            compared_year: d.compared_year,
+            change: d.change,
+            growth_pct: d.growth_pct,
+            share_pct: d.share_pct,
+            reason: d
+                .reason
+                .map(|(s, e)| self.text(s, e).to_owned())
+                .filter(|r| !r.is_empty()),
+            text: self.text(d.text.0, d.text.1).to_owned(),
+            loc: Loc::line(self.block.line_at(d.subject.0)),
+        }
+    }
+
+    /// The 科目 names of a `X（类）Y（款）Z（项）` subject, root first.
+    fn path(&self, subject: &str) -> Vec<String> {
+        let Some(re) = self.ctx.vocab.path.as_ref() else {
+            return Vec::new();
+        };
+        re.captures(subject)
+            .map(|c| {
+                c.iter()
+                    .skip(1)
+                    .flatten()
+                    .map(|m| m.as_str().trim().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// What an attribute word says about the number after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Word {
+    Change(Sign),
+    Share,
+}
+
+/// Records what one attribute word says; the first value of each field wins.
+fn apply(d: &mut Draft, word: Word, q: Option<&Quantity>, negated: bool) {
+    let (field, value) = match (word, q) {
+        // `不持平`: a change the sentence does not quantify.
+        (Word::Change(Sign::Flat), _) if negated => return,
+        (Word::Change(Sign::Flat), _) => (&mut d.change, Some("0".to_owned())),
+        (Word::Change(sign), Some(q)) if q.is_amount() => {
+            (&mut d.change, signed(q.value.as_deref(), sign))
+        }
+        (Word::Change(sign), Some(q)) => (&mut d.growth_pct, signed(q.value.as_deref(), sign)),
+        (Word::Share, Some(q)) if q.is_percent() => (&mut d.share_pct, q.value.clone()),
+        _ => return,
+    };
+    if field.is_none() {
+        *field = value;
+    }
+}
+
+/// The value with the sign a change word gives; a zero stays unsigned.
+fn signed(value: Option<&str>, sign: Sign) -> Option<String> {
+    let v = value?;
+    let zero = v.bytes().all(|b| b == b'0' || b == b'.');
+    Some(if sign == Sign::Down && !zero {
+        format!("-{v}")
+    } else {
+        v.to_owned()
+    })
+}
