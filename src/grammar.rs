@@ -25,7 +25,7 @@ use nom::{
     branch::alt,
     bytes::complete::{tag, take_till1, take_while, take_while1},
     character::complete::{char, space0, space1},
-    combinator::{all_consuming, map, opt},
+    combinator::{all_consuming, map, opt, rest},
     multi::separated_list1,
     sequence::preceded,
 };
@@ -125,6 +125,39 @@ pub struct Grammar {
     pub sides: Vec<String>,
     /// Named word lists (`vocab level1 产出指标 | 效益指标`).
     pub vocab: BTreeMap<String, Vec<String>>,
+    /// Arithmetic identities the table must satisfy (`check …` directives), in file order.
+    pub checks: Vec<Check>,
+}
+
+/// One arithmetic identity declared by a grammar; the validation stage evaluates it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    /// In every row: column `lhs` = Σ columns `rhs` (absent optional columns are skipped).
+    Row { lhs: String, rhs: Vec<String> },
+    /// Every coded row with children = Σ its children, in every column (类 = Σ 款, 款 = Σ 项).
+    Tree,
+    /// The total row (unlabelled or a `total_row` word) = Σ top-level rows, in every column.
+    Total,
+    /// On one side of a two-sided table: the row named `lhs` = Σ the rows named in `rhs`,
+    /// or Σ the rows with a top-level ordinal (`一、`).
+    Side {
+        side: String,
+        lhs: Vec<String>,
+        rhs: SideTerms,
+    },
+    /// The row `lhs` of the first side = the row `rhs` of the second (收入总计 = 支出总计).
+    Sides { lhs: Vec<String>, rhs: Vec<String> },
+    /// Each top-level ordinal row (`一、本年收入`) = Σ the bracketed rows under it (`（一）…`).
+    Outline,
+}
+
+/// The right-hand side of a `check side` identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SideTerms {
+    /// Each term is a row, given by its name alternatives.
+    Rows(Vec<Vec<String>>),
+    /// Every row of the side with a top-level ordinal.
+    Ordinals,
 }
 
 impl Grammar {
@@ -288,6 +321,7 @@ enum Directive<'a> {
     },
     Sides(Vec<&'a str>),
     Vocab(&'a str, Vec<&'a str>),
+    Check(&'a str, &'a str),
 }
 
 fn is_space(c: char) -> bool {
@@ -355,6 +389,10 @@ fn directive(input: &str) -> IResult<&str, Directive<'_>> {
             ),
             |(name, words)| Directive::Vocab(name, words),
         ),
+        map(
+            (preceded((tag("check"), space1), word), rest),
+            |(kind, args): (&str, &str)| Directive::Check(kind, args.trim()),
+        ),
     ))
     .parse(input)
 }
@@ -385,6 +423,7 @@ pub fn parse_grammar(file: &str, text: &str) -> Result<Grammar, GrammarError> {
         columns: Vec::new(),
         sides: Vec::new(),
         vocab: BTreeMap::new(),
+        checks: Vec::new(),
     };
     let mut saw_layout = false;
     for (i, raw_line) in text.lines().enumerate() {
@@ -403,7 +442,7 @@ pub fn parse_grammar(file: &str, text: &str) -> Result<Grammar, GrammarError> {
             Err(_) => {
                 let first = line.split(is_space).next().unwrap_or(line);
                 return Err(err(format!(
-                    "cannot read `{line}`: expected `{first}` to be one of layout, caption, key, codes, column, column?, sides, vocab, followed by its arguments"
+                    "cannot read `{line}`: expected `{first}` to be one of layout, caption, key, codes, column, column?, sides, vocab, check, followed by its arguments"
                 )));
             }
         };
@@ -492,6 +531,10 @@ pub fn parse_grammar(file: &str, text: &str) -> Result<Grammar, GrammarError> {
                     .or_default()
                     .extend(owned(words));
             }
+            Directive::Check(kind, rest) => {
+                let check = parse_check(kind, rest).map_err(err)?;
+                g.checks.push(check);
+            }
         }
     }
     let invalid = |message: &str| GrammarError::Invalid {
@@ -529,7 +572,114 @@ pub fn parse_grammar(file: &str, text: &str) -> Result<Grammar, GrammarError> {
     if g.code_system.is_some() && g.key(KeyRole::Code).is_none() {
         return Err(invalid("`codes` given but no `key code` column"));
     }
+    check_references(&g).map_err(|m| invalid(&m))?;
     Ok(g)
+}
+
+/// Splits `a|b + c|d` into terms of alternatives.
+fn terms(expr: &str) -> Vec<Vec<String>> {
+    expr.split('+')
+        .map(|t| {
+            t.split('|')
+                .map(|a| a.trim().to_owned())
+                .filter(|a| !a.is_empty())
+                .collect::<Vec<_>>()
+        })
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// Parses the arguments of a `check KIND …` directive.
+fn parse_check(kind: &str, rest: &str) -> Result<Check, String> {
+    let equation = |text: &str| -> Result<(Vec<String>, Vec<Vec<String>>), String> {
+        let (lhs, rhs) = text
+            .split_once('=')
+            .ok_or_else(|| format!("`check {kind}` needs an identity `A = B + C`, got `{text}`"))?;
+        let lhs = terms(lhs);
+        let rhs = terms(rhs);
+        match (lhs.as_slice(), rhs.is_empty()) {
+            ([one], false) => Ok((one.clone(), rhs)),
+            _ => Err(format!(
+                "`check {kind}` needs one term on the left and at least one on the right, got `{text}`"
+            )),
+        }
+    };
+    let no_args = |c: Check| {
+        if rest.is_empty() {
+            Ok(c)
+        } else {
+            Err(format!("`check {kind}` takes no arguments, got `{rest}`"))
+        }
+    };
+    match kind {
+        "row" => {
+            let (lhs, rhs) = equation(rest)?;
+            if lhs.len() > 1 || rhs.iter().any(|t| t.len() > 1) {
+                return Err("`check row` terms are column paths, without `|` alternatives".into());
+            }
+            Ok(Check::Row {
+                lhs: lhs[0].clone(),
+                rhs: rhs.into_iter().map(|mut t| t.remove(0)).collect(),
+            })
+        }
+        "tree" => no_args(Check::Tree),
+        "total" => no_args(Check::Total),
+        "outline" => no_args(Check::Outline),
+        "side" => {
+            let (side, expr) = rest
+                .split_once([':', '：'])
+                .ok_or_else(|| format!("`check side` needs `SIDE: A = B + C`, got `{rest}`"))?;
+            let (lhs, rhs) = equation(expr)?;
+            let rhs = if rhs.len() == 1 && rhs[0] == ["ordinals"] {
+                SideTerms::Ordinals
+            } else {
+                SideTerms::Rows(rhs)
+            };
+            Ok(Check::Side {
+                side: side.trim().to_owned(),
+                lhs,
+                rhs,
+            })
+        }
+        "sides" => {
+            let (lhs, rhs) = equation(rest)?;
+            if rhs.len() != 1 {
+                return Err("`check sides` compares one row of each side: `A = B`".into());
+            }
+            Ok(Check::Sides {
+                lhs,
+                rhs: rhs[0].clone(),
+            })
+        }
+        other => Err(format!(
+            "unknown check `{other}` (row, tree, total, side, sides, outline)"
+        )),
+    }
+}
+
+/// Column paths and side names used by `check`s must exist in the grammar.
+fn check_references(g: &Grammar) -> Result<(), String> {
+    for c in &g.checks {
+        match c {
+            Check::Row { lhs, rhs } => {
+                for path in std::iter::once(lhs).chain(rhs) {
+                    if !g.columns.iter().any(|col| &col.path == path) {
+                        return Err(format!("`check row` names `{path}`, which is not a column"));
+                    }
+                }
+            }
+            Check::Side { side, .. } if !g.sides.contains(side) => {
+                return Err(format!("`check side` names `{side}`, which is not a side"));
+            }
+            Check::Side { .. } | Check::Sides { .. } | Check::Outline
+                if g.layout != Layout::TwoSided =>
+            {
+                return Err("`check side`, `sides` and `outline` apply to two_sided tables".into());
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -565,6 +715,61 @@ mod tests {
         assert_eq!(g.columns[0].headers, vec!["合计"]);
         assert_eq!(g.columns[1].headers, vec!["小计", "基本支出小计"]);
         assert!(g.columns[2].optional);
+    }
+
+    #[test]
+    fn checks_parse_and_are_checked_against_columns() {
+        let g = parse_grammar(
+            "g.layout",
+            "layout two_sided\ncaption x\nsides 收入 | 支出\ncolumn 收入/预算数\ncolumn 支出/预算数\n\
+             check side 收入: 收入总计|总计 = 本年收入合计 + 上年结转结余|上年结转\n\
+             check side 支出: 本年支出合计 = ordinals\ncheck sides 收入总计 = 支出总计\ncheck outline\n",
+        )
+        .unwrap();
+        assert_eq!(
+            g.checks[0],
+            Check::Side {
+                side: "收入".into(),
+                lhs: vec!["收入总计".into(), "总计".into()],
+                rhs: SideTerms::Rows(vec![
+                    vec!["本年收入合计".into()],
+                    vec!["上年结转结余".into(), "上年结转".into()]
+                ]),
+            }
+        );
+        assert!(matches!(
+            &g.checks[1],
+            Check::Side {
+                rhs: SideTerms::Ordinals,
+                ..
+            }
+        ));
+        assert_eq!(g.checks[3], Check::Outline);
+        let grid = "layout grid\ncaption x\ncolumn 合计\ncolumn 基本支出\n";
+        let ok = parse_grammar(
+            "g.layout",
+            &format!("{grid}check row 合计 = 基本支出\ncheck tree\n"),
+        )
+        .unwrap();
+        assert_eq!(ok.checks.len(), 2);
+        let e =
+            parse_grammar("g.layout", &format!("{grid}check row 合计 = 项目支出\n")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "g.layout: `check row` names `项目支出`, which is not a column"
+        );
+        let e = parse_grammar("g.layout", &format!("{grid}check row 合计\n")).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("g.layout:5: `check row` needs an identity"),
+            "{e}"
+        );
+        let e =
+            parse_grammar("g.layout", &format!("{grid}check sum 合计 = 基本支出\n")).unwrap_err();
+        assert!(
+            e.to_string().starts_with("g.layout:5: unknown check `sum`"),
+            "{e}"
+        );
     }
 
     #[test]

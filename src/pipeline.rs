@@ -62,7 +62,8 @@ pub fn process_text(
     );
     // Stable: repairs on one line keep their left-to-right order.
     repairs.sort_by_key(|r| r.loc);
-    anomalies.sort_by(|a, b| (&a.location, a.rule, &a.message).cmp(&(&b.location, b.rule, &b.message)));
+    anomalies
+        .sort_by(|a, b| (&a.location, a.rule, &a.message).cmp(&(&b.location, b.rule, &b.message)));
     let document = DocumentInfo {
         title: parsed.title.as_ref().map(|t| t.text.trim().to_owned()),
         department: parsed.department,

@@ -76,8 +76,7 @@ static LATEX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\$([^$\n]{1,40})\$").expect("static regex"));
 static HTML_P_BREAK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r" *</p> *<p> *").expect("static regex"));
-static HTML_P: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r" *</?p> *").expect("static regex"));
+static HTML_P: LazyLock<Regex> = LazyLock::new(|| Regex::new(r" *</?p> *").expect("static regex"));
 
 fn latex_body(body: &str) -> String {
     let mut s = body

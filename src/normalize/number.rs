@@ -29,6 +29,7 @@ pub const SPLIT_NUMBER: &str = "split_number";
 pub const STRAY_ZERO: &str = "stray_trailing_zero";
 pub const SPLIT_CODE: &str = "split_code";
 pub const PAREN_NEGATIVE: &str = "parenthesized_negative";
+pub const FULL_WIDTH_COMMA: &str = "full_width";
 
 /// True for the marks that stand for "nothing printed" in a cell.
 pub fn is_blank_mark(s: &str) -> bool {
@@ -44,8 +45,18 @@ pub fn read_amount(raw: &str, decimals: Option<u32>) -> Reading {
     }
     let trimmed = raw.trim();
     let had_spaces = trimmed.contains(char::is_whitespace);
-    let mut joined: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
-    let mut repair = had_spaces.then_some(SPLIT_NUMBER);
+    // A full-width comma between digits is a thousands separator (`4，335.95`).
+    let full_width_comma = trimmed.contains('，');
+    let mut joined: String = trimmed
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c == '，' { ',' } else { c })
+        .collect();
+    let mut repair = if had_spaces {
+        Some(SPLIT_NUMBER)
+    } else {
+        full_width_comma.then_some(FULL_WIDTH_COMMA)
+    };
     if let Some(inner) = joined.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
         joined = format!("-{inner}");
         repair = Some(repair.unwrap_or(PAREN_NEGATIVE));
@@ -152,7 +163,7 @@ pub fn looks_numeric(raw: &str) -> bool {
     t.bytes().any(|b| b.is_ascii_digit())
         && t.chars().all(|c| {
             c.is_ascii_digit()
-                || matches!(c, ',' | '.' | '-' | '+' | '(' | ')')
+                || matches!(c, ',' | '，' | '.' | '-' | '+' | '(' | ')')
                 || c.is_whitespace()
         })
 }
@@ -205,6 +216,8 @@ mod tests {
         assert_eq!(amount("12a"), "Unreadable");
         assert_eq!(amount("."), "Unreadable");
         assert_eq!(amount("(12.00)"), "-12.00 parenthesized_negative");
+        assert_eq!(amount("4，335.95"), "4335.95 full_width");
+        assert_eq!(amount("43，35.95"), "Unreadable");
     }
 
     #[test]

@@ -225,7 +225,7 @@ static PAGE_NUMBER_LINE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A decorated page number on a line of its own (`- 12 -`, `— 12 —`, `第 12 页`, `12 / 40`).
 /// A bare number is kept: it may be content.
-fn is_page_number(text: &str) -> bool {
+pub(crate) fn is_page_number(text: &str) -> bool {
     PAGE_NUMBER_LINE.is_match(text)
 }
 

@@ -234,7 +234,10 @@ fn read_grid(raw: &RawTable<'_>, doc: &Grammar, decimals: Option<u32>, cx: &mut 
     let nkeys = key_count(g);
     let mut rows: Vec<Row> = Vec::new();
     for line in &raw.body {
-        if line.text.trim().is_empty() || is_repeated_header(line, &raw.header) {
+        if line.text.trim().is_empty()
+            || is_repeated_header(line, &raw.header)
+            || is_bare_page_number(line, cx)
+        {
             continue;
         }
         let mut cells: Vec<String> = split_cells(&line.text)
@@ -371,6 +374,25 @@ fn check_width(value_cells: &[&str], ncols: usize, line: usize, row: Option<&str
     }
 }
 
+/// A bare page number on a line of its own inside a table (`8`): a table row always has cells.
+fn is_bare_page_number(line: &Line, cx: &mut Cx) -> bool {
+    let t = line.text.trim();
+    let bare = !line.text.contains('\t')
+        && (1..=4).contains(&t.len())
+        && t.bytes().all(|b| b.is_ascii_digit());
+    if bare {
+        cx.repairs.push(Repair {
+            loc: Loc::line(line.no),
+            rule: crate::normalize::prose::PAGE_NUMBER,
+            raw: t.to_owned(),
+            repaired: String::new(),
+            table: Some(cx.table_id.clone()),
+            column: None,
+        });
+    }
+    bare
+}
+
 fn is_repeated_header(line: &Line, header: &[Line]) -> bool {
     let t = line.text.trim();
     t == "续表"
@@ -397,7 +419,10 @@ fn read_two_sided(raw: &RawTable<'_>, decimals: Option<u32>, cx: &mut Cx) -> Vec
     let all_columns: Vec<String> = per_side.iter().flat_map(|(_, c)| c.clone()).collect();
     let mut rows = Vec::new();
     for line in &raw.body {
-        if line.text.trim().is_empty() || is_repeated_header(line, &raw.header) {
+        if line.text.trim().is_empty()
+            || is_repeated_header(line, &raw.header)
+            || is_bare_page_number(line, cx)
+        {
             continue;
         }
         let cells = split_cells(&line.text);

@@ -117,11 +117,18 @@ fn block_meta(block_lines: &[Line], title_line: usize, doc: &Grammar) -> BlockMe
         content: Vec::new(),
     };
     for line in block_lines {
-        if line.no <= title_line || line.text.trim().is_empty() || markers::is_table_marker(&line.text) {
+        if line.no <= title_line
+            || line.text.trim().is_empty()
+            || markers::is_table_marker(&line.text)
+        {
             continue;
         }
         let mut consumed = false;
-        if !meta.content.iter().any(|l: &Line| !l.text.trim().is_empty()) {
+        if !meta
+            .content
+            .iter()
+            .any(|l: &Line| !l.text.trim().is_empty())
+        {
             for cell in split_cells(&line.text) {
                 if let Some((label, value)) = markers::meta_pair(cell) {
                     if markers::in_vocab(&label, doc.vocab("meta_unit")) {
@@ -144,7 +151,11 @@ fn block_meta(block_lines: &[Line], title_line: usize, doc: &Grammar) -> BlockMe
 }
 
 /// Matches a block to a grammar and splits header from body.
-fn build_table<'g>(lines: &[Line], block: &TableMarker, grammars: &'g GrammarSet) -> Option<RawTable<'g>> {
+fn build_table<'g>(
+    lines: &[Line],
+    block: &TableMarker,
+    grammars: &'g GrammarSet,
+) -> Option<RawTable<'g>> {
     let doc = grammars.document();
     let block_lines = &lines[block.start_line - 1..block.end_line];
     let meta = block_meta(block_lines, block.title_line, doc);
@@ -175,11 +186,19 @@ fn build_table<'g>(lines: &[Line], block: &TableMarker, grammars: &'g GrammarSet
     }
     let (_, grammar, split) = best?;
     let header: Vec<Line> = meta.content[..split].to_vec();
-    let header_text = fold(&header.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join(""));
+    let header_text = fold(
+        &header
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join(""),
+    );
     let mut body: Vec<Line> = meta.content[split..].to_vec();
     let mut note = None;
     if matches!(grammar.layout, Layout::Grid | Layout::TwoSided)
-        && let Some(pos) = body.iter().position(|l| markers::note_text(&l.text, doc).is_some())
+        && let Some(pos) = body
+            .iter()
+            .position(|l| markers::note_text(&l.text, doc).is_some())
     {
         let l = &body[pos];
         note = markers::note_text(&l.text, doc).map(|n| (n, l.no));

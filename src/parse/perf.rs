@@ -18,8 +18,8 @@
 
 use crate::grammar::{Grammar, Layout};
 use crate::model::{
-    Anomaly, BudgetLine, Location, Field, FundingLine, Goal, Indicator, IndicatorSet, Loc, Performance,
-    ProcurementLine, ProjectLine, Quantity, Repair, Target,
+    Anomaly, BudgetLine, Field, FundingLine, Goal, Indicator, IndicatorSet, Loc, Location,
+    Performance, ProcurementLine, ProjectLine, Quantity, Repair, Target,
 };
 use crate::normalize::Line;
 use crate::normalize::cells::{CJK_SPACE, close_cjk_spaces, fold, is_cjk, split_cells};
@@ -1613,10 +1613,7 @@ mod tests {
         assert_eq!(target_raws(ind), [None, None, Some("=100%")]);
         assert_eq!(p.findings.len(), 1);
         assert_eq!(
-            (
-                p.findings[0].rule,
-                p.findings[0].expected.as_deref()
-            ),
+            (p.findings[0].rule, p.findings[0].expected.as_deref()),
             ("L002", Some("3"))
         );
     }
