@@ -6,6 +6,7 @@
 //! The contract is described field by field in `docs/schema.json` and `README.md`; bump
 //! [`SCHEMA_VERSION`] whenever a field changes meaning or disappears.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -14,10 +15,10 @@ pub const SCHEMA_VERSION: &str = "1.0";
 
 /// Where a value, repair or finding came from. Text input carries `line` (1-based, as in the input
 /// file); PDF input will carry `page` as well.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 pub struct Loc {
     pub line: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<usize>,
 }
 
@@ -28,7 +29,7 @@ impl Loc {
 }
 
 /// One processed disclosure.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Dataset {
     pub schema_version: &'static str,
     pub tool_version: &'static str,
@@ -41,7 +42,7 @@ pub struct Dataset {
 }
 
 /// The input file as read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Source {
     pub path: String,
     pub sha256: String,
@@ -56,7 +57,7 @@ pub struct Source {
 }
 
 /// What the document says about itself.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct DocumentInfo {
     pub title: Option<String>,
     pub department: Option<String>,
@@ -70,7 +71,7 @@ pub struct DocumentInfo {
 }
 
 /// A budget unit belonging to the department, as listed in the unit-keyed tables.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 pub struct SubUnit {
     pub code: Option<String>,
     pub name: String,
@@ -78,7 +79,7 @@ pub struct SubUnit {
 }
 
 /// One standard table.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Table {
     /// The id exactly as the document numbers it (`表1`, `表5-1`, `表12-2`).
     pub id: String,
@@ -100,39 +101,39 @@ pub struct Table {
     pub note: Option<String>,
     pub empty: bool,
     /// Performance-target content (表11, 表12-n).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub performance: Option<Performance>,
     pub loc: Loc,
     pub end_line: usize,
 }
 
 /// One printed row of a table (a two-sided table gives one row per side).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Row {
     /// `收入` or `支出` for two-sided tables.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub side: Option<String>,
     pub code: Option<String>,
     /// The row label without its ordinal; null when the row prints none (an unlabelled total).
     pub name: Option<String>,
     /// The ordinal the label printed (`一`, `（一）`, `廿一`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ordinal: Option<String>,
     /// The code of the nearest row above whose code is a proper prefix of this one.
     pub parent: Option<String>,
     /// Text columns other than code and name (`项目单位`).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attrs: BTreeMap<String, String>,
     /// One entry per column: the amount as printed after repair, or null for an empty cell.
     pub values: Vec<Option<String>>,
     /// Cells that had no single sound reading, left as printed (column index → raw text).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unreadable: BTreeMap<usize, String>,
     pub loc: Loc,
 }
 
 /// Performance targets (绩效目标) of 表11 and 表12-n.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct Performance {
     /// Label → value pairs of the form part (项目名称, 项目负责人, 填报人, 起始年度, …).
     pub fields: Vec<Field>,
@@ -152,7 +153,7 @@ pub struct Performance {
     pub indicator_sets: Vec<IndicatorSet>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Field {
     pub label: String,
     pub value: String,
@@ -160,7 +161,7 @@ pub struct Field {
 }
 
 /// One line of a funding breakdown; `values` align with `columns` of the enclosing list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct FundingLine {
     /// `收入构成`, `支出构成`, or null.
     pub group: Option<String>,
@@ -171,14 +172,14 @@ pub struct FundingLine {
 }
 
 /// A number with its unit as printed (`30 万元`, `53.9%`, `1272.07`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Quantity {
     pub raw: String,
     pub value: Option<String>,
     pub unit: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ProjectLine {
     pub name: String,
     pub category: Option<String>,
@@ -188,7 +189,7 @@ pub struct ProjectLine {
     pub loc: Loc,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct BudgetLine {
     pub activity: String,
     pub description: Option<String>,
@@ -199,7 +200,7 @@ pub struct BudgetLine {
     pub loc: Loc,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ProcurementLine {
     pub item: String,
     pub quantity: Option<String>,
@@ -207,7 +208,7 @@ pub struct ProcurementLine {
     pub loc: Loc,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Goal {
     /// `长期目标 1`, `年度目标 2`, `长期绩效目标`, …
     pub label: String,
@@ -216,7 +217,7 @@ pub struct Goal {
 }
 
 /// One indicator grid with its label and the target columns it has.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct IndicatorSet {
     pub label: String,
     /// `long_term` or `annual`.
@@ -227,7 +228,7 @@ pub struct IndicatorSet {
     pub loc: Loc,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Indicator {
     pub level1: Option<String>,
     pub level2: Option<String>,
@@ -240,7 +241,7 @@ pub struct Indicator {
 }
 
 /// A target value split into its parts: `≥6500 人` → `≥`, `6500`, `人`; `提升` → text only.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Target {
     pub raw: String,
     pub comparator: Option<String>,
@@ -251,14 +252,14 @@ pub struct Target {
 }
 
 /// The 情况说明 part: headed sections and typed facts.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct Narrative {
     pub sections: Vec<Section>,
     pub facts: Vec<Fact>,
     pub statements: Vec<Statement>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Section {
     /// `一`, `（一）`, …
     pub number: Option<String>,
@@ -270,14 +271,14 @@ pub struct Section {
 }
 
 /// A paragraph after page-break joins. `lines` lists every source line it spans.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Paragraph {
     pub text: String,
     pub lines: Vec<usize>,
 }
 
 /// One number mentioned in the narrative.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Fact {
     /// `amount`, `percent`, `year`, `count` or `malformed`.
     pub kind: &'static str,
@@ -288,14 +289,14 @@ pub struct Fact {
 }
 
 /// A sentence whose pattern ties figures to a subject.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Statement {
     /// What the figures are about, as written (`科学技术支出`, `基本支出`, `部门收支总预算`).
     pub subject: String,
     /// `科目` for a 类/款/项 path, `total`, `item`, …
     pub subject_kind: &'static str,
     /// The 科目 path as written (`科学技术支出`, `科学技术管理事务`, `行政运行`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub path: Vec<String>,
     /// The 功能 code the path resolves to through the tables.
     pub code: Option<String>,
@@ -318,7 +319,7 @@ pub struct Statement {
 }
 
 /// One change made to the raw text.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 pub struct Repair {
     pub loc: Loc,
     /// The repair rule (`split_number`, `split_code`, `page_break_join`, …).
@@ -326,15 +327,15 @@ pub struct Repair {
     pub raw: String,
     pub repaired: String,
     /// The table the cell belongs to, when it is a table cell.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<String>,
     /// The column (path or key column name) of the cell, when it is a table cell.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
 }
 
 /// A finding: something a person should look at, with where to look.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Anomaly {
     /// The rule's stable code (`A001`); `cnbudget explain CODE` describes it.
     pub rule: &'static str,
@@ -350,10 +351,10 @@ pub struct Anomaly {
 }
 
 /// Where a finding points: the line (text) or page (PDF), and the table cell where it applies.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 pub struct Location {
     pub line: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<usize>,
     pub table: Option<String>,
     /// The row's code, or its name when it has no code.

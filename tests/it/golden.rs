@@ -99,3 +99,61 @@ fn sample_000_table_sums_match_hand_totals() {
         );
     }
 }
+
+/// `docs/schema.json` is the JSON Schema of the per-document output, generated from `src/model.rs`.
+/// It must stay in step with the code: regenerate with `UPDATE_SCHEMA=1 cargo test schema`.
+#[test]
+fn json_schema_is_current() {
+    let schema = schemars::schema_for!(cnbudget::model::Dataset);
+    let text = cnbudget::emit::to_json(&schema).expect("schema serializes");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema.json");
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::write(&path, &text).expect("schema written");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == text,
+        "docs/schema.json is stale: run `UPDATE_SCHEMA=1 cargo test schema`"
+    );
+}
+
+/// The sample's output validates against the committed schema's required fields (a light check
+/// of the contract: every required property is present, recursively through objects and arrays).
+#[test]
+fn sample_output_has_every_required_field() {
+    let d = extract("samples/000_163e4aab9eba8502.txt");
+    let value = serde_json::to_value(&d).unwrap();
+    let schema: serde_json::Value =
+        serde_json::to_value(schemars::schema_for!(cnbudget::model::Dataset)).unwrap();
+    let defs = schema["$defs"].clone();
+    fn resolve<'a>(s: &'a serde_json::Value, defs: &'a serde_json::Value) -> &'a serde_json::Value {
+        match s.get("$ref").and_then(|r| r.as_str()) {
+            Some(r) => &defs[r.trim_start_matches("#/$defs/")],
+            None => s,
+        }
+    }
+    fn check(v: &serde_json::Value, s: &serde_json::Value, defs: &serde_json::Value, at: &str) {
+        let s = resolve(s, defs);
+        if let (Some(obj), Some(req)) =
+            (v.as_object(), s.get("required").and_then(|r| r.as_array()))
+        {
+            for r in req {
+                let key = r.as_str().unwrap();
+                assert!(obj.contains_key(key), "{at}: missing required `{key}`");
+            }
+            if let Some(props) = s.get("properties").and_then(|p| p.as_object()) {
+                for (k, sub) in props {
+                    if let Some(child) = obj.get(k) {
+                        check(child, sub, defs, &format!("{at}.{k}"));
+                    }
+                }
+            }
+        }
+        if let (Some(arr), Some(items)) = (v.as_array(), s.get("items")) {
+            for (i, child) in arr.iter().enumerate() {
+                check(child, items, defs, &format!("{at}[{i}]"));
+            }
+        }
+    }
+    check(&value, &schema, &defs, "$");
+}
