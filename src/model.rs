@@ -314,6 +314,8 @@ pub struct Statement {
     pub share_pct: Option<String>,
     /// The stated reason (`主要原因…`), if any.
     pub reason: Option<String>,
+    /// For a breakdown item (`其中：货物类5.5万元`): the index in `statements` of the total it breaks down.
+    pub part_of: Option<usize>,
     pub text: String,
     pub loc: Loc,
 }

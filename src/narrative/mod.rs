@@ -50,12 +50,103 @@ pub fn extract(
         sections: sections::build(&blocks),
         ..Narrative::default()
     };
+    let mut breakdowns = Breakdowns::default();
     for block in &blocks {
-        let (facts, statements) = read_block(block, &ctx);
+        let (facts, mut statements) = read_block(block, &ctx);
+        // `part_of` indices are local to the block; make them index the whole list.
+        let offset = narrative.statements.len();
+        for s in &mut statements {
+            s.part_of = s.part_of.map(|i| i + offset);
+        }
+        breakdowns.link(block, &mut statements, offset);
         narrative.facts.extend(facts);
         narrative.statements.extend(statements);
     }
     narrative
+}
+
+/// How a list item is numbered: items of one list share a style (`1.`/`2.`, `(1)`/`(2)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ItemStyle {
+    /// `1.` `1、` `1．`
+    Digit,
+    /// `(1)` `（1）`
+    ParenDigit,
+    /// `一、`
+    Numeral,
+    /// `（一）` `(一)`
+    ParenNumeral,
+}
+
+fn item_style(text: &str) -> Option<ItemStyle> {
+    let t = text.trim_start();
+    let mut chars = t.chars();
+    let first = chars.next()?;
+    let numeral = |c: char| "一二三四五六七八九十".contains(c);
+    if first.is_ascii_digit() {
+        let rest = t.trim_start_matches(|c: char| c.is_ascii_digit());
+        let next = rest.chars().next()?;
+        // `1.5 万元` is a number, not an item.
+        let decimal = next == '.' && rest[1..].starts_with(|c: char| c.is_ascii_digit());
+        return (matches!(next, '.' | '、' | '．') && !decimal).then_some(ItemStyle::Digit);
+    }
+    if numeral(first) {
+        let rest = t.trim_start_matches(numeral);
+        return rest.starts_with('、').then_some(ItemStyle::Numeral);
+    }
+    if matches!(first, '(' | '（') {
+        let inner = chars.next()?;
+        if inner.is_ascii_digit() {
+            return Some(ItemStyle::ParenDigit);
+        }
+        if numeral(inner) {
+            return Some(ItemStyle::ParenNumeral);
+        }
+    }
+    None
+}
+
+/// Breakdowns that run over paragraphs: a total whose paragraph ends with `包括：` / `其中：`, then
+/// numbered paragraphs, one item each (`1.因公出国(境)经费 0 万元…`, `2.公务用车…包括：`, `(1)…`).
+#[derive(Default)]
+struct Breakdowns {
+    /// Open totals (index into the narrative's statements) and the item style their list uses.
+    stack: Vec<(usize, Option<ItemStyle>)>,
+}
+
+impl Breakdowns {
+    /// Sets `part_of` on the block's first statement when it is the next item of an open list, and
+    /// opens a list when the block ends announcing one. `offset` is the index of its first statement.
+    fn link(&mut self, block: &ProseBlock, statements: &mut [Statement], offset: usize) {
+        match item_style(&block.text) {
+            None => self.stack.clear(),
+            Some(style) => {
+                while self
+                    .stack
+                    .last()
+                    .is_some_and(|&(_, s)| s.is_some_and(|s| s != style))
+                {
+                    self.stack.pop();
+                }
+                if let Some((parent, list_style)) = self.stack.last_mut() {
+                    *list_style = Some(style);
+                    if let Some(first) = statements.first_mut()
+                        && first.part_of.is_none()
+                    {
+                        first.part_of = Some(*parent);
+                    }
+                }
+            }
+        }
+        let announces = block.text.trim_end().ends_with(['：', ':']);
+        if announces
+            && let Some(i) = statements.iter().rposition(|s| {
+                s.subject_kind == "total" || s.part_of.is_some() || statements.len() == 1
+            })
+        {
+            self.stack.push((offset + i, None));
+        }
+    }
 }
 
 /// The facts and statements of one block (a heading's number is not a figure).

@@ -45,6 +45,8 @@ struct Draft {
     total: bool,
     /// A list or breakdown member.
     item: bool,
+    /// The draft this one is a breakdown item of.
+    part_of: Option<usize>,
 }
 
 /// The reader's state between clauses of one block.
@@ -63,6 +65,10 @@ struct Reader<'b, 'c> {
     pending_year: Option<i32>,
     /// A breakdown was announced (`其中：`): the statements after it are its items.
     in_breakdown: bool,
+    /// The draft the open breakdown breaks down.
+    breakdown_of: Option<usize>,
+    /// The open breakdown's items were listed with `、`, so a `；` closes it.
+    listed: bool,
     /// How the previous clause ended.
     prev_end: End,
 }
@@ -79,6 +85,8 @@ pub(crate) fn read(block: &ProseBlock, qs: &[Quantity], ctx: &Context) -> Vec<St
         pending_subject: None,
         pending_year: None,
         in_breakdown: false,
+        breakdown_of: None,
+        listed: false,
         prev_end: End::Block,
     };
     for clause in clauses::split(&block.text, qs) {
@@ -140,11 +148,20 @@ impl Reader<'_, '_> {
 
     /// Clears what a sentence end closes.
     fn after(&mut self, ends: End) {
+        if ends == End::ListMark && self.in_breakdown {
+            self.listed = true;
+        }
+        // `其中：人员经费…、公用经费…；项目支出…`: the `；` after a `、` list closes the breakdown.
+        let closes_list = ends == End::Semicolon && self.listed;
+        if ends.ends_sentence() || closes_list {
+            self.in_breakdown = false;
+            self.breakdown_of = None;
+            self.listed = false;
+        }
         if ends.ends_sentence() {
             self.in_reason = false;
             self.pending_subject = None;
             self.pending_year = None;
-            self.in_breakdown = false;
         }
         self.prev_end = ends;
     }
@@ -283,6 +300,7 @@ impl Reader<'_, '_> {
                 || self.in_breakdown
                 || self.prev_end == End::ListMark
                 || c.ends == End::ListMark,
+            part_of: self.in_breakdown.then_some(self.breakdown_of).flatten(),
             ..Draft::default()
         };
         self.pending_subject = None;
@@ -332,6 +350,10 @@ impl Reader<'_, '_> {
     }
 
     fn breakdown(&mut self) {
+        if !self.in_breakdown {
+            self.breakdown_of = self.open;
+            self.listed = false;
+        }
         self.in_breakdown = true;
         if let Some(d) = self.open_draft() {
             d.total = true;
@@ -439,6 +461,7 @@ impl Reader<'_, '_> {
                 .map(|(s, e)| self.text(s, e).to_owned())
                 .filter(|r| !r.is_empty()),
             text: self.text(d.text.0, d.text.1).to_owned(),
+            part_of: d.part_of,
             loc: Loc::line(self.block.line_at(d.subject.0)),
         }
     }

@@ -492,3 +492,60 @@ mod robust {
         }
     }
 }
+
+/// `part_of` links each breakdown item to its total: inside one sentence (`其中：`), closed by a `；`
+/// after a `、` list, and across numbered paragraphs after a `包括：`, nested by numbering style.
+#[test]
+fn breakdown_items_point_to_their_total() {
+    let n = run(&[
+        "基本支出500万元，其中：人员经费400万元、公用经费100万元；项目支出300万元，占37.5%。",
+    ]);
+    let by_subject =
+        |n: &Narrative, s: &str| n.statements.iter().position(|x| x.subject == s).unwrap();
+    let basic = by_subject(&n, "基本支出");
+    assert_eq!(
+        n.statements[by_subject(&n, "人员经费")].part_of,
+        Some(basic)
+    );
+    assert_eq!(
+        n.statements[by_subject(&n, "公用经费")].part_of,
+        Some(basic)
+    );
+    assert_eq!(n.statements[by_subject(&n, "项目支出")].part_of, None);
+
+    let n = run(&[
+        "2026年“三公”经费支出10万元。其中：",
+        "",
+        "1.因公出国(境)费 2 万元。",
+        "",
+        "2.公务用车购置及运行维护费 5 万元。包括：",
+        "",
+        "(1)公务用车购置费 1 万元。",
+        "",
+        "(2)公务用车运行维护费 4 万元。",
+        "",
+        "3.公务接待费 3 万元。",
+        "",
+        "下一段不属于任何清单，共 9 万元。",
+    ]);
+    let total = by_subject(&n, "“三公”经费支出");
+    let car = by_subject(&n, "公务用车购置及运行维护费");
+    assert_eq!(
+        n.statements[by_subject(&n, "因公出国(境)费")].part_of,
+        Some(total)
+    );
+    assert_eq!(n.statements[car].part_of, Some(total));
+    assert_eq!(
+        n.statements[by_subject(&n, "公务用车购置费")].part_of,
+        Some(car)
+    );
+    assert_eq!(
+        n.statements[by_subject(&n, "公务用车运行维护费")].part_of,
+        Some(car)
+    );
+    assert_eq!(
+        n.statements[by_subject(&n, "公务接待费")].part_of,
+        Some(total)
+    );
+    assert!(n.statements.last().unwrap().part_of.is_none());
+}
