@@ -20,3 +20,4 @@ pub mod narrative;
 pub mod normalize;
 pub mod parse;
 pub mod pipeline;
+pub mod validate;

@@ -9,7 +9,7 @@ use crate::grammar::GrammarSet;
 use crate::ingest::{self, SourceText};
 use crate::model::{Dataset, DocumentInfo, Loc, SCHEMA_VERSION, Source, SubUnit, Table};
 use crate::normalize::{self, tables::read_table};
-use crate::{narrative, parse};
+use crate::{narrative, parse, validate};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -32,11 +32,21 @@ pub enum DocError {
     Unsupported { path: String, ext: String },
 }
 
-/// Runs every stage on one decoded text.
+/// Runs every stage on one decoded text, validating with the default settings.
 pub fn process_text(
     source: &SourceText,
     display_path: &str,
     grammars: &GrammarSet,
+) -> Result<Dataset, DocError> {
+    process_text_with(source, display_path, grammars, &validate::Config::default())
+}
+
+/// Runs every stage on one decoded text.
+pub fn process_text_with(
+    source: &SourceText,
+    display_path: &str,
+    grammars: &GrammarSet,
+    validation: &validate::Config,
 ) -> Result<Dataset, DocError> {
     let (lines, mut repairs) = normalize::canonicalize(source);
     let parsed = parse::parse(&lines, grammars);
@@ -73,7 +83,7 @@ pub fn process_text(
         sub_units: sub_units(&tables),
         loc: parsed.title.as_ref().map(|t| Loc::line(t.no)),
     };
-    Ok(Dataset {
+    let mut dataset = Dataset {
         schema_version: SCHEMA_VERSION,
         tool_version: TOOL_VERSION,
         source: Source {
@@ -90,7 +100,13 @@ pub fn process_text(
         narrative,
         repairs,
         anomalies,
-    })
+    };
+    let findings = validate::validate(&dataset, grammars, validation);
+    dataset.anomalies.extend(findings);
+    dataset
+        .anomalies
+        .sort_by(|a, b| (&a.location, a.rule, &a.message).cmp(&(&b.location, b.rule, &b.message)));
+    Ok(dataset)
 }
 
 /// The unit most tables state (ties go to the first in document order).

@@ -3,7 +3,7 @@
 //! change logged as a [`Repair`] with its line and table.
 //!
 //! Invariant: each amount printed in a table's body lands in exactly one row and column, or — when it
-//! has no sound reading — in that row's `unreadable` map with an `N001` finding. Nothing is dropped.
+//! has no sound reading — in that row's `unreadable` map with an `X001` finding. Nothing is dropped.
 
 use crate::grammar::{Grammar, KeyRole, Layout};
 use crate::model::{Anomaly, Loc, Location, Repair, Row, Table};
@@ -188,7 +188,7 @@ fn read_values(
             }
             Reading::Unreadable => {
                 cx.finding(
-                    "N001",
+                    "X001",
                     "malformed_number",
                     line,
                     format!("cell `{}` in column {column} has no single sound reading as an amount; left as printed", raw.trim()),
@@ -300,7 +300,7 @@ fn read_grid(raw: &RawTable<'_>, doc: &Grammar, decimals: Option<u32>, cx: &mut 
                     }
                     CodeReading::Unreadable => {
                         cx.finding(
-                            "N002",
+                            "X002",
                             "malformed_code",
                             line.no,
                             format!("code cell `{}` is not a code of the allowed lengths {:?}; left as printed", cell.trim(), g.code_lengths),
