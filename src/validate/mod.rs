@@ -154,19 +154,17 @@ impl<'a> Cx<'a> {
         });
     }
 
-    /// Compares `actual` (the printed figure) with `expected` (what the identity computes from
-    /// `addends` printed parts). A mismatch is reported under `rule`, a rounding tail under `R001`;
-    /// `what` names the identity in the message, e.g. `表3 row 206 合计 = 基本支出 + 项目支出`.
-    pub fn compare(
-        &mut self,
-        rule: &Rule,
-        what: &str,
-        expected: Decimal,
-        actual: Decimal,
-        addends: usize,
-        unit: Option<&str>,
-        location: Location,
-    ) -> Outcome {
+    /// Compares a printed figure with what its identity computes. A mismatch is reported under
+    /// `rule`, a difference within the rounding allowance under `R001`.
+    pub fn compare(&mut self, rule: &Rule, s: Sum<'_>) -> Outcome {
+        let Sum {
+            what,
+            expected,
+            actual,
+            addends,
+            unit,
+            location,
+        } = s;
         let diff = actual - expected;
         if diff.is_zero() {
             return Outcome::Equal;
@@ -208,6 +206,17 @@ impl<'a> Cx<'a> {
             None,
         );
     }
+}
+
+/// One sum identity to compare: `actual` (the printed figure) against `expected` (computed from
+/// `addends` printed parts). `what` names the identity, e.g. `表3 row 206 合计 = 基本支出 + 项目支出`.
+pub struct Sum<'s> {
+    pub what: String,
+    pub expected: Decimal,
+    pub actual: Decimal,
+    pub addends: usize,
+    pub unit: Option<&'s str>,
+    pub location: Location,
 }
 
 /// A row's value in a column, as a decimal (blank or unreadable: None).

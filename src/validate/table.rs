@@ -3,7 +3,7 @@
 //! `V001` checks that could not run.
 
 use super::rules::{Rule, Severity};
-use super::{Cx, cell_location, row_label, unreadable, value};
+use super::{Cx, Sum, cell_location, row_label, unreadable, value};
 use crate::grammar::{Check, Grammar, SideTerms};
 use crate::model::{Location, Row, Table};
 use crate::normalize::cells::fold;
@@ -188,12 +188,14 @@ fn row_identity(cx: &mut Cx<'_>, t: &Table, lhs: &str, rhs: &[String]) {
                 let what = format!("{} row {} {lhs} = {what_cols}", t.id, row_label(row));
                 cx.compare(
                     &ROW_IDENTITY,
-                    &what,
-                    Decimal::ZERO,
-                    p,
-                    n,
-                    unit.as_deref(),
-                    cell_location(t, row, Some(lhs)),
+                    Sum {
+                        what: what.clone(),
+                        expected: Decimal::ZERO,
+                        actual: p,
+                        addends: n,
+                        unit: unit.as_deref(),
+                        location: cell_location(t, row, Some(lhs)),
+                    },
                 );
             }
             continue;
@@ -201,12 +203,14 @@ fn row_identity(cx: &mut Cx<'_>, t: &Table, lhs: &str, rhs: &[String]) {
         let what = format!("{} row {} {lhs} = {what_cols}", t.id, describe(row));
         cx.compare(
             &ROW_IDENTITY,
-            &what,
-            expected,
-            actual.unwrap_or(Decimal::ZERO),
-            n,
-            unit.as_deref(),
-            cell_location(t, row, Some(lhs)),
+            Sum {
+                what: what.clone(),
+                expected,
+                actual: actual.unwrap_or(Decimal::ZERO),
+                addends: n,
+                unit: unit.as_deref(),
+                location: cell_location(t, row, Some(lhs)),
+            },
         );
     }
 }
@@ -245,12 +249,14 @@ fn compare_rows(
         }
         cx.compare(
             rule,
-            &format!("{} {what} in column {col}", t.id),
-            parts.unwrap_or(Decimal::ZERO),
-            printed.unwrap_or(Decimal::ZERO),
-            n,
-            unit.as_deref(),
-            cell_location(t, parent, Some(col)),
+            Sum {
+                what: format!("{} {what} in column {col}", t.id),
+                expected: parts.unwrap_or(Decimal::ZERO),
+                actual: printed.unwrap_or(Decimal::ZERO),
+                addends: n,
+                unit: unit.as_deref(),
+                location: cell_location(t, parent, Some(col)),
+            },
         );
     }
 }
@@ -407,12 +413,14 @@ fn compare_column(
     let unit = cx.unit_of(t).map(str::to_owned);
     cx.compare(
         rule,
-        &format!("{} {what}", t.id),
-        sum_parts.unwrap_or(Decimal::ZERO),
-        printed.unwrap_or(Decimal::ZERO),
-        n,
-        unit.as_deref(),
-        cell_location(t, total, Some(col)),
+        Sum {
+            what: format!("{} {what}", t.id),
+            expected: sum_parts.unwrap_or(Decimal::ZERO),
+            actual: printed.unwrap_or(Decimal::ZERO),
+            addends: n,
+            unit: unit.as_deref(),
+            location: cell_location(t, total, Some(col)),
+        },
     );
 }
 
@@ -456,17 +464,19 @@ fn sides(cx: &mut Cx<'_>, t: &Table, g: &Grammar, lhs: &[String], rhs: &[String]
     let unit = cx.unit_of(t).map(str::to_owned);
     cx.compare(
         &SIDES_UNBALANCED,
-        &format!(
-            "{} {left} {} = {right} {}",
-            t.id,
-            row_label(l),
-            row_label(r)
-        ),
-        lv,
-        rv,
-        1,
-        unit.as_deref(),
-        cell_location(t, r, Some(rcol)),
+        Sum {
+            what: format!(
+                "{} {left} {} = {right} {}",
+                t.id,
+                row_label(l),
+                row_label(r)
+            ),
+            expected: lv,
+            actual: rv,
+            addends: 1,
+            unit: unit.as_deref(),
+            location: cell_location(t, r, Some(rcol)),
+        },
     );
 }
 
@@ -503,5 +513,168 @@ fn outline(cx: &mut Cx<'_>, t: &Table) {
             );
             compare_column(cx, &OUTLINE_SUM, t, head, &subs, col, &what);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::testkit::{findings, run};
+
+    const T3_HEAD: &[&str] = &[
+        "某局 2026 年部门预算",
+        "表 3",
+        "支出总表",
+        "单位：万元",
+        "科目编码\t科目名称\t合计\t基本支出\t项目支出",
+    ];
+
+    /// 表3 with the given body lines (after the header, from line 6).
+    fn t3(body: &[&str]) -> crate::model::Dataset {
+        let lines: Vec<&str> = T3_HEAD.iter().chain(body).copied().collect();
+        run(&lines)
+    }
+
+    const GOOD_T3: &[&str] = &[
+        "\t合计\t10.00\t6.00\t4.00",
+        "206\t科学技术支出\t10.00\t6.00\t4.00",
+        "20601\t科学技术管理事务\t10.00\t6.00\t4.00",
+        "2060101\t行政运行\t6.00\t6.00\t0.00",
+        "2060199\t其他科学技术管理事务支出\t4.00\t0.00\t4.00",
+    ];
+
+    fn with(base: &[&'static str], line: usize, text: &'static str) -> Vec<&'static str> {
+        let mut v = base.to_vec();
+        v[line] = text;
+        v
+    }
+
+    fn codes(d: &crate::model::Dataset) -> Vec<(&'static str, usize)> {
+        d.anomalies
+            .iter()
+            .map(|a| (a.rule, a.location.line))
+            .collect()
+    }
+
+    #[test]
+    fn consistent_table_raises_nothing() {
+        assert_eq!(codes(&t3(GOOD_T3)), vec![]);
+    }
+
+    #[test]
+    fn a001_row_identity() {
+        let d = t3(&with(GOOD_T3, 3, "2060101\t行政运行\t6.50\t6.00\t0.00"));
+        let f = findings(&d, "A001");
+        assert_eq!(f.len(), 1, "{:?}", d.anomalies);
+        assert_eq!(f[0].location.line, 9);
+        assert_eq!(f[0].location.column.as_deref(), Some("合计"));
+        assert_eq!(
+            (f[0].expected.as_deref(), f[0].actual.as_deref()),
+            (Some("6.00"), Some("6.50"))
+        );
+    }
+
+    #[test]
+    fn a002_hierarchy() {
+        let d = t3(&with(
+            GOOD_T3,
+            4,
+            "2060199\t其他科学技术管理事务支出\t5.00\t0.00\t5.00",
+        ));
+        let f = findings(&d, "A002");
+        assert_eq!(f.len(), 2, "{:?}", d.anomalies); // 合计 and 项目支出 of 20601
+        assert!(f.iter().all(|a| a.location.row.as_deref() == Some("20601")));
+        assert!(findings(&d, "A001").is_empty());
+    }
+
+    #[test]
+    fn a003_total_row() {
+        let d = t3(&with(GOOD_T3, 0, "\t合计\t11.00\t6.00\t5.00"));
+        let f = findings(&d, "A003");
+        assert_eq!(f.len(), 2, "{:?}", d.anomalies);
+        assert!(findings(&d, "A001").is_empty());
+    }
+
+    #[test]
+    fn r001_rounding_tail_is_info_not_error() {
+        let body = with(
+            GOOD_T3,
+            4,
+            "2060199\t其他科学技术管理事务支出\t4.01\t0.00\t4.01",
+        );
+        let d = t3(&body);
+        assert!(findings(&d, "A002").is_empty(), "{:?}", d.anomalies);
+        let r = findings(&d, "R001");
+        assert_eq!(r.len(), 2);
+        assert!(
+            r.iter()
+                .all(|a| a.severity == "info" && a.kind == "rounding_difference")
+        );
+        // The same tail in a table printed in 元 is an error: 元 tables must match exactly.
+        let mut yuan: Vec<&str> = T3_HEAD.to_vec();
+        yuan[3] = "单位：元";
+        yuan.extend(&body);
+        let d = run(&yuan);
+        assert_eq!(findings(&d, "A002").len(), 2, "{:?}", d.anomalies);
+        assert!(findings(&d, "R001").is_empty());
+    }
+
+    #[test]
+    fn v001_unreadable_cell_is_reported_not_passed() {
+        let d = t3(&with(GOOD_T3, 3, "2060101\t行政运行\t6.0 0 1\t6.00\t0.00"));
+        assert!(!findings(&d, "X001").is_empty());
+        let v = findings(&d, "V001");
+        assert!(v.iter().any(|a| a.location.line == 9), "{:?}", d.anomalies);
+    }
+
+    const T1: &[&str] = &[
+        "某局 2026 年部门预算",
+        "表 1",
+        "收支总表",
+        "单位：万元",
+        "收 入\t\t支 出\t",
+        "项 目\t预算数\t项 目\t预算数",
+        "一、一般公共预算拨款收入\t10.00\t一、科学技术支出\t6.00",
+        "二、事业收入\t0.00\t二、住房保障支出\t4.00",
+        "本年收入合计\t10.00\t本年支出合计\t10.00",
+        "上年结转结余\t0.00\t年终结转结余\t0.00",
+        "收 入 总 计\t10.00\t支 出 总 计\t10.00",
+    ];
+
+    #[test]
+    fn a004_a005_two_sided_totals() {
+        assert_eq!(codes(&run(T1)), vec![]);
+        let d = run(&with(T1, 8, "本年收入合计\t11.00\t本年支出合计\t10.00"));
+        let f = findings(&d, "A004");
+        // 本年收入合计 ≠ Σ lines, and 收入总计 ≠ 本年收入合计 + 上年结转结余.
+        assert_eq!(f.len(), 2, "{:?}", d.anomalies);
+        let d = run(&with(T1, 10, "收 入 总 计\t10.00\t支 出 总 计\t12.00"));
+        assert_eq!(findings(&d, "A005").len(), 1, "{:?}", d.anomalies);
+    }
+
+    const T4: &[&str] = &[
+        "某局 2026 年部门预算",
+        "表 4",
+        "财政拨款收支总表",
+        "单位：万元",
+        "收 入\t\t支 出\t",
+        "项目\t预算数\t项目\t预算数",
+        "一、本年收入\t10.00\t一、本年支出\t10.00",
+        "（一）一般公共预算拨款\t10.00\t（一）科学技术支出\t6.00",
+        "（二）政府性基金预算拨款\t\t（二）住房保障支出\t4.00",
+        "二、上年结转\t\t二、年终结转结余\t",
+        "收 入 总 计\t10.00\t支 出 总 计\t10.00",
+    ];
+
+    #[test]
+    fn a006_outline() {
+        assert_eq!(codes(&run(T4)), vec![]);
+        let d = run(&with(
+            T4,
+            8,
+            "（二）政府性基金预算拨款\t\t（二）住房保障支出\t5.00",
+        ));
+        let f = findings(&d, "A006");
+        assert_eq!(f.len(), 1, "{:?}", d.anomalies);
+        assert_eq!(f[0].location.line, 7);
     }
 }
