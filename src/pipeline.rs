@@ -101,7 +101,7 @@ pub fn process_text_with(
         repairs,
         anomalies,
     };
-    let findings = validate::validate(&dataset, grammars, validation);
+    let findings = validate::validate(&dataset, &lines, grammars, validation);
     dataset.anomalies.extend(findings);
     dataset
         .anomalies

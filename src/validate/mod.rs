@@ -13,6 +13,7 @@
 
 pub mod completeness;
 pub mod cross;
+pub mod names;
 pub mod rules;
 pub mod statements;
 pub mod table;
@@ -22,6 +23,7 @@ pub mod text;
 
 use crate::grammar::GrammarSet;
 use crate::model::{Anomaly, Dataset, Location, Row, Table};
+use crate::normalize::Line;
 use rules::{Rule, Severity};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -62,10 +64,12 @@ pub struct Config {
     pub tolerance: Tolerance,
 }
 
-/// Runs every check on a dataset; findings come back sorted by location, then rule.
-pub fn validate(d: &Dataset, grammars: &GrammarSet, cfg: &Config) -> Vec<Anomaly> {
+/// Runs every check on a dataset; `lines` are the document's canonical lines (for text checks and
+/// exact locations). Findings come back sorted by location, then rule.
+pub fn validate(d: &Dataset, lines: &[Line], grammars: &GrammarSet, cfg: &Config) -> Vec<Anomaly> {
     let mut cx = Cx {
         d,
+        lines,
         grammars,
         cfg,
         out: Vec::new(),
@@ -84,6 +88,8 @@ pub fn validate(d: &Dataset, grammars: &GrammarSet, cfg: &Config) -> Vec<Anomaly
 /// What every check reads, and where findings go.
 pub struct Cx<'a> {
     pub d: &'a Dataset,
+    /// The document's lines after character repair; `lines[n - 1]` is line `n`.
+    pub lines: &'a [Line],
     pub grammars: &'a GrammarSet,
     pub cfg: &'a Config,
     pub out: Vec<Anomaly>,
