@@ -4,7 +4,7 @@
 //! recursively, sorted), processes them in parallel with rayon, and writes each document's JSON and
 //! the summary in input order, so the output bytes do not depend on the thread count.
 
-use crate::emit::{self, Summary, SummaryEntry};
+use crate::emit::{self, Summary, SummaryEntry, report};
 use crate::grammar::GrammarSet;
 use crate::ingest::{self, SourceText};
 use crate::model::{Dataset, DocumentInfo, Loc, SCHEMA_VERSION, Source, SubUnit, Table};
@@ -48,6 +48,16 @@ pub fn process_text_with(
     grammars: &GrammarSet,
     validation: &validate::Config,
 ) -> Result<Dataset, DocError> {
+    process_source(source, display_path, grammars, validation).map(|(d, _)| d)
+}
+
+/// Runs every stage; also gives back the canonical lines (for report excerpts).
+fn process_source(
+    source: &SourceText,
+    display_path: &str,
+    grammars: &GrammarSet,
+    validation: &validate::Config,
+) -> Result<(Dataset, Vec<normalize::Line>), DocError> {
     let (lines, mut repairs) = normalize::canonicalize(source);
     let parsed = parse::parse(&lines, grammars);
     if parsed.tables.is_empty() && parsed.narrative.is_empty() {
@@ -106,7 +116,7 @@ pub fn process_text_with(
     dataset
         .anomalies
         .sort_by(|a, b| (&a.location, a.rule, &a.message).cmp(&(&b.location, b.rule, &b.message)));
-    Ok(dataset)
+    Ok((dataset, lines))
 }
 
 /// The unit most tables state (ties go to the first in document order).
@@ -148,8 +158,17 @@ fn sub_units(tables: &[Table]) -> Vec<SubUnit> {
     out
 }
 
-/// Reads and processes one file.
+/// Reads and processes one file with the default validation settings.
 pub fn process_file(path: &Path, grammars: &GrammarSet) -> Result<Dataset, DocError> {
+    process_path(path, grammars, &validate::Config::default()).map(|(d, _)| d)
+}
+
+/// Reads and processes one file; also gives back its canonical lines.
+fn process_path(
+    path: &Path,
+    grammars: &GrammarSet,
+    validation: &validate::Config,
+) -> Result<(Dataset, Vec<normalize::Line>), DocError> {
     let display = path.display().to_string();
     let ext = path
         .extension()
@@ -159,7 +178,7 @@ pub fn process_file(path: &Path, grammars: &GrammarSet) -> Result<Dataset, DocEr
         return Err(DocError::Unsupported { path: display, ext });
     }
     let source = ingest::read_text(path)?;
-    process_text(&source, &display, grammars)
+    process_source(&source, &display, grammars, validation)
 }
 
 /// File extensions picked up when a folder is searched.
@@ -221,6 +240,7 @@ pub fn output_names(inputs: &[PathBuf]) -> Vec<String> {
 pub struct BatchOptions<'a> {
     pub out_dir: &'a Path,
     pub grammars: &'a GrammarSet,
+    pub validation: &'a validate::Config,
 }
 
 /// Processes every input and writes the outputs; returns the summary (already written).
@@ -230,31 +250,38 @@ pub fn run_batch(paths: &[PathBuf], opts: &BatchOptions<'_>) -> anyhow::Result<S
         .with_context(|| format!("creating output directory {}", opts.out_dir.display()))?;
     let (inputs, walk_errors) = collect_inputs(paths);
     let names = output_names(&inputs);
-    let mut entries: Vec<SummaryEntry> = inputs
+    let results: Vec<(SummaryEntry, String)> = inputs
         .par_iter()
         .zip(names.par_iter())
         .map(|(path, name)| {
             let input = path.display().to_string();
-            let result = process_file(path, opts.grammars)
+            let result = process_path(path, opts.grammars, opts.validation)
                 .map_err(|e| e.to_string())
-                .and_then(|d| {
+                .and_then(|(d, lines)| {
                     let json =
                         emit::to_json(&d).map_err(|e| format!("{input}: cannot serialize: {e}"))?;
                     emit::write_atomic(&opts.out_dir.join(name), json.as_bytes())
                         .map_err(|e| format!("{input}: cannot write {name}: {e}"))?;
-                    Ok(d)
+                    Ok((d, lines))
                 });
             match result {
-                Ok(d) => SummaryEntry::ok(input, name.clone(), &d),
-                Err(e) => SummaryEntry::failed(input, e),
+                Ok((d, lines)) => {
+                    let section = report::document_section(&d, &lines);
+                    (SummaryEntry::ok(input, name.clone(), &d), section)
+                }
+                Err(e) => {
+                    let section = report::failed_section(&input, &e);
+                    (SummaryEntry::failed(input, e), section)
+                }
             }
         })
         .collect();
+    let (mut entries, mut sections): (Vec<SummaryEntry>, Vec<String>) = results.into_iter().unzip();
     for (path, err) in walk_errors {
-        entries.push(SummaryEntry::failed(
-            path.display().to_string(),
-            format!("{}: {err}", path.display()),
-        ));
+        let input = path.display().to_string();
+        let error = format!("{input}: {err}");
+        sections.push(report::failed_section(&input, &error));
+        entries.push(SummaryEntry::failed(input, error));
     }
     let failed = entries.iter().filter(|e| e.status == "failed").count();
     let summary = Summary {
@@ -267,5 +294,8 @@ pub fn run_batch(paths: &[PathBuf], opts: &BatchOptions<'_>) -> anyhow::Result<S
     let json = emit::to_json(&summary)?;
     emit::write_atomic(&opts.out_dir.join("summary.json"), json.as_bytes())
         .with_context(|| format!("writing {}", opts.out_dir.join("summary.json").display()))?;
+    let markdown = report::batch_report(&summary, &sections);
+    emit::write_atomic(&opts.out_dir.join("report.md"), markdown.as_bytes())
+        .with_context(|| format!("writing {}", opts.out_dir.join("report.md").display()))?;
     Ok(summary)
 }

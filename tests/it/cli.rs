@@ -143,3 +143,65 @@ fn malformed_grammar_names_file_and_line() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("broken.layout:3:"), "{stderr}");
 }
+
+#[test]
+fn rules_and_explain() {
+    let out = bin().arg("rules").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.lines().any(|l| l.starts_with("A001  error")), "{text}");
+    let out = bin().args(["explain", "r001"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("**R001** `rounding-difference`"), "{text}");
+    assert!(text.contains("### Why it matters"));
+    let out = bin().args(["explain", "Z999"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no rule has the code `Z999`"));
+}
+
+/// `CHECKS.md` is generated from the rule catalogue and must stay in step with it.
+#[test]
+fn checks_md_is_current() {
+    let out = bin().args(["rules", "--markdown"]).output().unwrap();
+    let generated = String::from_utf8(out.stdout).unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("CHECKS.md");
+    if std::env::var_os("UPDATE_CHECKS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "CHECKS.md is stale: run `UPDATE_CHECKS=1 cargo test checks_md`"
+    );
+}
+
+#[test]
+fn fail_on_gates_the_exit_status_and_report_is_written() {
+    let dir = temp_dir("failon");
+    let doc = dir.join("bad.txt");
+    // 表3 whose row does not add up: an error finding.
+    std::fs::write(
+        &doc,
+        "某局 2026 年部门预算\n表 3\n支出总表\n单位：万元\n科目编码\t科目名称\t合计\t基本支出\t项目支出\n\
+         \t合计\t10.00\t6.00\t4.00\n206\t科学技术支出\t10.00\t6.00\t5.00\n",
+    )
+    .unwrap();
+    let run = |fail_on: &str| {
+        bin()
+            .args(["extract", "--fail-on", fail_on, "--out"])
+            .arg(dir.join("out"))
+            .arg(&doc)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run("never").status.code(), Some(0));
+    assert_eq!(run("error").status.code(), Some(1));
+    assert_eq!(run("warning").status.code(), Some(1));
+    let report = std::fs::read_to_string(dir.join("out/report.md")).unwrap();
+    assert!(report.contains("### Errors"), "{report}");
+    assert!(
+        report.contains("**A001** `row-identity-mismatch`"),
+        "{report}"
+    );
+    assert!(report.contains(">    7 │ 206 ⇥ 科学技术支出"), "{report}");
+}

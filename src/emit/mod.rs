@@ -4,9 +4,12 @@
 //! - `<name>.json`, one per document: a [`Dataset`] (see `docs/schema.json`), pretty-printed UTF-8
 //!   with a trailing newline. Amounts are strings; objects keep the field order of `model.rs`.
 //! - `summary.json`: a [`Summary`] with one [`SummaryEntry`] per input, in input order.
+//! - `report.md`: the findings of the batch for people ([`report`]).
 //!
 //! Files are written to a temporary name in the same directory and renamed into place, so a reader
 //! never sees a half-written file.
+
+pub mod report;
 
 use crate::model::Dataset;
 use serde::Serialize;
@@ -35,6 +38,10 @@ pub struct SummaryEntry {
     pub tables: usize,
     pub repairs: usize,
     pub anomalies: usize,
+    /// Findings by severity.
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
 }
 
 impl SummaryEntry {
@@ -47,6 +54,9 @@ impl SummaryEntry {
             tables: d.tables.len(),
             repairs: d.repairs.len(),
             anomalies: d.anomalies.len(),
+            errors: count(d, "error"),
+            warnings: count(d, "warning"),
+            infos: count(d, "info"),
         }
     }
 
@@ -59,8 +69,18 @@ impl SummaryEntry {
             tables: 0,
             repairs: 0,
             anomalies: 0,
+            errors: 0,
+            warnings: 0,
+            infos: 0,
         }
     }
+}
+
+fn count(d: &Dataset, severity: &str) -> usize {
+    d.anomalies
+        .iter()
+        .filter(|a| a.severity == severity)
+        .count()
 }
 
 /// Serializes a value as pretty JSON with a trailing newline.
