@@ -8,10 +8,13 @@
 //! 4. [`normalize::tables`], [`normalize::prose`] — raw cells and prose → typed [`model::Table`]s and
 //!    paragraphs, every change logged as a [`model::Repair`];
 //! 5. [`narrative`] — paragraphs → sections, facts and statements;
-//! 6. [`emit`] — the [`model::Dataset`] → JSON files and the batch summary.
+//! 6. [`validate`] — the [`model::Dataset`] → findings ([`model::Anomaly`]), each citing a catalogued rule;
+//! 7. [`emit`] — the dataset → JSON, CSV, `report.md`, the data package descriptor.
 //!
-//! [`pipeline`] is the glue that runs the stages for one document and for a batch.
+//! [`pipeline`] is the glue that runs the stages for one document; [`batch`] runs many in parallel and
+//! writes the batch-wide outputs.
 
+pub mod batch;
 pub mod emit;
 pub mod grammar;
 pub mod ingest;

@@ -2,12 +2,15 @@
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
+use cnbudget::batch::{BatchOptions, run_batch};
+use cnbudget::emit::{Summary, SummaryEntry};
 use cnbudget::grammar::GrammarSet;
-use cnbudget::pipeline::{BatchOptions, run_batch};
 use cnbudget::validate::{self, rules};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rust_decimal::Decimal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Parser)]
 #[command(
@@ -46,6 +49,12 @@ enum Command {
         /// Exit with status 1 when any finding has at least this severity.
         #[arg(long, value_enum, default_value = "never")]
         fail_on: FailOn,
+        /// Skip documents whose content and tool version match their existing output.
+        #[arg(long)]
+        incremental: bool,
+        /// No progress bar and no closing summary line on stderr.
+        #[arg(long, short)]
+        quiet: bool,
         /// Rounding allowance per added part for amounts in 万元 (尾差).
         #[arg(long, default_value = "0.01")]
         tolerance_wan: Decimal,
@@ -74,6 +83,41 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn total(summary: &Summary, f: fn(&SummaryEntry) -> usize) -> usize {
+    summary.documents.iter().map(f).sum()
+}
+
+/// 1 when a document failed or the `--fail-on` gate is reached, else 0.
+fn exit_status(summary: &Summary, fail_on: FailOn) -> ExitCode {
+    let (errors, warnings) = (total(summary, |d| d.errors), total(summary, |d| d.warnings));
+    let gate = match fail_on {
+        FailOn::Error => errors > 0,
+        FailOn::Warning => errors + warnings > 0,
+        FailOn::Never => false,
+    };
+    if summary.failed > 0 || gate {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// A progress display on stderr, drawn only when stderr is a terminal and not `--quiet`.
+fn progress_bar(quiet: bool) -> ProgressBar {
+    let target = if quiet {
+        ProgressDrawTarget::hidden()
+    } else {
+        ProgressDrawTarget::stderr()
+    };
+    let bar = ProgressBar::with_draw_target(None, target);
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} {pos} documents [{elapsed}] {per_sec} {msg}")
+    {
+        bar.set_style(style);
+    }
+    bar
 }
 
 /// Writes to stdout; a closed pipe (`cnbudget rules | head`) is not an error.
@@ -118,6 +162,8 @@ fn run() -> anyhow::Result<ExitCode> {
             fail_on,
             tolerance_wan,
             tolerance_yuan,
+            incremental,
+            quiet,
         } => {
             let grammars = match grammars {
                 Some(dir) => GrammarSet::load_dir(&dir)?,
@@ -140,42 +186,46 @@ fn run() -> anyhow::Result<ExitCode> {
             } else {
                 paths
             };
+            let bar = progress_bar(quiet);
+            let failures = AtomicUsize::new(0);
+            let on_done = |e: &SummaryEntry| {
+                if e.status == "failed" {
+                    let n = failures.fetch_add(1, Ordering::Relaxed) + 1;
+                    bar.set_message(format!("{n} failed"));
+                }
+                bar.inc(1);
+            };
             let summary = run_batch(
                 &paths,
                 &BatchOptions {
                     out_dir: &out,
                     grammars: &grammars,
                     validation: &validation,
+                    incremental,
+                    progress: Some(&on_done),
                 },
             )?;
+            bar.finish_and_clear();
             for doc in summary.documents.iter().filter(|d| d.status == "failed") {
                 eprintln!(
                     "cnbudget: failed: {}",
                     doc.error.as_deref().unwrap_or("unknown error")
                 );
             }
-            let sum = |f: fn(&cnbudget::emit::SummaryEntry) -> usize| {
-                summary.documents.iter().map(f).sum::<usize>()
-            };
-            let (errors, warnings) = (sum(|d| d.errors), sum(|d| d.warnings));
+            if quiet {
+                return Ok(exit_status(&summary, fail_on));
+            }
             eprintln!(
-                "cnbudget: {} document(s) processed, {} ok, {} failed; findings: {errors} errors, {warnings} warnings, {} info; output in {}",
+                "cnbudget: {} document(s) processed, {} ok, {} failed; findings: {} errors, {} warnings, {} info; output in {}",
                 summary.documents.len(),
                 summary.ok,
                 summary.failed,
-                sum(|d| d.infos),
+                total(&summary, |d| d.errors),
+                total(&summary, |d| d.warnings),
+                total(&summary, |d| d.infos),
                 out.display()
             );
-            let gate = match fail_on {
-                FailOn::Error => errors > 0,
-                FailOn::Warning => errors + warnings > 0,
-                FailOn::Never => false,
-            };
-            Ok(if summary.failed > 0 || gate {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
+            Ok(exit_status(&summary, fail_on))
         }
     }
 }

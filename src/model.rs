@@ -87,6 +87,8 @@ pub struct Table {
     pub grammar: String,
     /// `grid`, `two_sided`, `project_performance` or `overall_performance`.
     pub layout: &'static str,
+    /// The code system of the row codes: `function` (功能分类 类/款/项), `economic` (经济分类), `unit`.
+    pub code_system: Option<String>,
     pub title: String,
     /// The caption line before the table, when it differs from the title (`部门收支总表`).
     pub caption: Option<String>,

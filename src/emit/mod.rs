@@ -9,10 +9,12 @@
 //! Files are written to a temporary name in the same directory and renamed into place, so a reader
 //! never sees a half-written file.
 
+pub mod datapackage;
 pub mod report;
+pub mod tabular;
 
 use crate::model::Dataset;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::Path;
 
@@ -27,13 +29,19 @@ pub struct Summary {
 }
 
 /// One input's outcome.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct SummaryEntry {
     pub input: String,
     /// The output file name inside the output directory (null when failed).
     pub output: Option<String>,
     /// `ok` or `failed`.
-    pub status: &'static str,
+    pub status: String,
+    /// The input's content hash (empty when it could not be read).
+    #[serde(default)]
+    pub sha256: String,
+    /// The cnbudget version that produced this entry (`--incremental` reuses only its own).
+    #[serde(default)]
+    pub tool_version: String,
     pub error: Option<String>,
     pub tables: usize,
     pub repairs: usize,
@@ -49,7 +57,9 @@ impl SummaryEntry {
         SummaryEntry {
             input,
             output: Some(output),
-            status: "ok",
+            status: "ok".into(),
+            sha256: String::new(),
+            tool_version: crate::pipeline::TOOL_VERSION.into(),
             error: None,
             tables: d.tables.len(),
             repairs: d.repairs.len(),
@@ -64,7 +74,9 @@ impl SummaryEntry {
         SummaryEntry {
             input,
             output: None,
-            status: "failed",
+            status: "failed".into(),
+            sha256: String::new(),
+            tool_version: crate::pipeline::TOOL_VERSION.into(),
             error: Some(error),
             tables: 0,
             repairs: 0,
@@ -73,6 +85,14 @@ impl SummaryEntry {
             warnings: 0,
             infos: 0,
         }
+    }
+}
+
+impl SummaryEntry {
+    /// The same entry with the input's content hash recorded.
+    pub fn with_sha256(mut self, sha256: &str) -> Self {
+        self.sha256 = sha256.to_owned();
+        self
     }
 }
 

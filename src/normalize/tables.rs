@@ -60,6 +60,7 @@ pub fn read_table(raw: &RawTable<'_>, doc: &Grammar) -> TableOutput {
     let table = Table {
         id: raw.id.clone(),
         grammar: g.name.clone(),
+        code_system: g.code_system.clone(),
         layout: g.layout.name(),
         title: raw.title.clone(),
         caption: raw.caption.clone(),

@@ -85,13 +85,14 @@ fn output_is_the_same_bytes_whatever_the_thread_count() {
             .status()
             .unwrap();
         assert!(s.success());
-        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&out)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .map(|p| {
+        let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
                 (
-                    p.file_name().unwrap().to_string_lossy().into_owned(),
-                    std::fs::read(&p).unwrap(),
+                    e.path().strip_prefix(&out).unwrap().display().to_string(),
+                    std::fs::read(e.path()).unwrap(),
                 )
             })
             .collect();
@@ -204,4 +205,62 @@ fn fail_on_gates_the_exit_status_and_report_is_written() {
         "{report}"
     );
     assert!(report.contains(">    7 │ 206 ⇥ 科学技术支出"), "{report}");
+}
+
+#[test]
+fn incremental_rerun_skips_unchanged_documents() {
+    let dir = temp_dir("incremental");
+    let inputs = dir.join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/000_163e4aab9eba8502.txt");
+    std::fs::copy(&sample, inputs.join("a.txt")).unwrap();
+    std::fs::copy(&sample, inputs.join("b.txt")).unwrap();
+    let out = dir.join("out");
+    let run = || {
+        let s = bin()
+            .args(["extract", "--quiet", "--incremental", "--out"])
+            .arg(&out)
+            .arg(&inputs)
+            .status()
+            .unwrap();
+        assert!(s.success());
+    };
+    run();
+    let mtime = |name: &str| {
+        std::fs::metadata(out.join(name))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let (a1, b1) = (mtime("a.json"), mtime("b.json"));
+    let cells1 = std::fs::read_to_string(out.join("cells.csv")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    // b changes (one amount of the narrative), a does not.
+    let text = std::fs::read_to_string(&sample).unwrap().replacen(
+        "4,335.95 万元，比",
+        "4,335.96 万元，比",
+        1,
+    );
+    std::fs::write(inputs.join("b.txt"), text).unwrap();
+    run();
+    assert_eq!(
+        mtime("a.json"),
+        a1,
+        "unchanged document was processed again"
+    );
+    assert_ne!(
+        mtime("b.json"),
+        b1,
+        "changed document was not processed again"
+    );
+    // The batch files still hold both documents, in input order.
+    let cells2 = std::fs::read_to_string(out.join("cells.csv")).unwrap();
+    // (The edit touched the narrative only, so the table values are the same.)
+    assert_eq!(cells1, cells2);
+    let summary = read_json(&out.join("summary.json"));
+    assert_eq!(summary["ok"], 2);
+    // A deleted output is rebuilt even when the input did not change.
+    std::fs::remove_file(out.join("a.json")).unwrap();
+    run();
+    assert!(out.join("a.json").exists());
 }

@@ -2,6 +2,7 @@
 //! exercises the crate from the outside, through the library API or the built `cnbudget` binary.
 
 mod cli;
+mod datapackage;
 mod golden;
 mod robust;
 mod variants;

@@ -1,0 +1,261 @@
+//! Flat CSV views of a dataset, for pandas, R, DuckDB and spreadsheets: `cells.csv` (one row per
+//! table value), `anomalies.csv` (one row per finding), `documents.csv` (one row per document).
+//!
+//! Each function renders one document's rows without the header; the batch writes the header once
+//! ([`CELLS_HEADER`] …) and concatenates documents in input order. `datapackage.json` describes these
+//! columns (see [`super::datapackage`]); keep the two in step.
+
+use crate::model::{Dataset, Row, Table};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+pub const CELLS_HEADER: &[&str] = &[
+    "document_id",
+    "fiscal_year",
+    "phase",
+    "department",
+    "table_id",
+    "table_title",
+    "side",
+    "row_code",
+    "row_name",
+    "row_parent",
+    "code_system",
+    "class_code",
+    "item_code",
+    "subitem_code",
+    "column",
+    "value",
+    "unit",
+    "value_yuan",
+    "line",
+    "page",
+];
+
+pub const ANOMALIES_HEADER: &[&str] = &[
+    "document_id",
+    "rule",
+    "kind",
+    "severity",
+    "message",
+    "line",
+    "page",
+    "table_id",
+    "row",
+    "column",
+    "expected",
+    "actual",
+];
+
+pub const DOCUMENTS_HEADER: &[&str] = &[
+    "document_id",
+    "path",
+    "sha256",
+    "status",
+    "error",
+    "title",
+    "department",
+    "fiscal_year",
+    "phase",
+    "unit",
+    "total_income",
+    "total_expenditure",
+    "tables",
+    "repairs",
+    "anomalies",
+    "errors",
+    "warnings",
+    "infos",
+];
+
+/// Renders rows as CSV (RFC 4180 quoting), without a header.
+pub fn to_csv(rows: &[Vec<String>]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    for r in rows {
+        w.write_record(r)?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// The header line of one of the CSV files.
+pub fn header(columns: &[&str]) -> Result<Vec<u8>, csv::Error> {
+    to_csv(&[columns.iter().map(|c| (*c).to_owned()).collect()])
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The amount in 元: 万元 values × 10,000; empty when the unit is unknown.
+fn in_yuan(value: &str, unit: Option<&str>) -> String {
+    let Ok(v) = Decimal::from_str(value) else {
+        return String::new();
+    };
+    match unit {
+        Some("万元") => (v * Decimal::from(10_000)).to_string(),
+        Some("元") => v.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// 类/款/项 codes of a 功能分类 code (3/5/7 digits), 类/款 of an 经济分类 code (3/5).
+fn code_levels(t: &Table, row: &Row) -> [String; 3] {
+    let Some(code) = row.code.as_deref() else {
+        return Default::default();
+    };
+    let prefix = |n: usize| {
+        if code.len() >= n {
+            code[..n].to_owned()
+        } else {
+            String::new()
+        }
+    };
+    match t.code_system.as_deref() {
+        Some("function") => [prefix(3), prefix(5), prefix(7)],
+        Some("economic") => [prefix(3), prefix(5), String::new()],
+        _ => Default::default(),
+    }
+}
+
+/// One row per printed value of the document's tables (blank cells are not rows).
+pub fn cells(document_id: &str, d: &Dataset) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for t in &d.tables {
+        let unit = t.unit.as_deref().or(d.document.unit.as_deref());
+        for row in &t.rows {
+            let [class, item, subitem] = code_levels(t, row);
+            for (column, value) in t.columns.iter().zip(&row.values) {
+                let Some(value) = value else { continue };
+                out.push(vec![
+                    document_id.to_owned(),
+                    opt(d.document.year),
+                    opt(d.document.kind.clone()),
+                    opt(d.document.department.clone()),
+                    t.id.clone(),
+                    t.title.clone(),
+                    opt(row.side.clone()),
+                    opt(row.code.clone()),
+                    opt(row.name.clone()),
+                    opt(row.parent.clone()),
+                    opt(t.code_system.clone()),
+                    class.clone(),
+                    item.clone(),
+                    subitem.clone(),
+                    column.clone(),
+                    value.clone(),
+                    opt(unit),
+                    in_yuan(value, unit),
+                    row.loc.line.to_string(),
+                    opt(row.loc.page),
+                ]);
+            }
+        }
+    }
+    out
+}
+
+/// One row per finding.
+pub fn anomalies(document_id: &str, d: &Dataset) -> Vec<Vec<String>> {
+    d.anomalies
+        .iter()
+        .map(|a| {
+            vec![
+                document_id.to_owned(),
+                a.rule.to_owned(),
+                a.kind.to_owned(),
+                a.severity.to_owned(),
+                a.message.clone(),
+                a.location.line.to_string(),
+                opt(a.location.page),
+                opt(a.location.table.clone()),
+                opt(a.location.row.clone()),
+                opt(a.location.column.clone()),
+                opt(a.expected.clone()),
+                opt(a.actual.clone()),
+            ]
+        })
+        .collect()
+}
+
+/// The value of the 表1 row named one of `names` on `side`.
+fn summary_total(d: &Dataset, side: &str, names: &[&str]) -> Option<String> {
+    let t = d
+        .tables
+        .iter()
+        .find(|t| t.grammar == "income_expenditure_summary")?;
+    let col = t
+        .columns
+        .iter()
+        .position(|c| c.split('/').next() == Some(side))?;
+    names.iter().find_map(|n| {
+        t.rows
+            .iter()
+            .find(|r| r.side.as_deref() == Some(side) && r.name.as_deref() == Some(*n))
+            .and_then(|r| r.values.get(col).cloned().flatten())
+    })
+}
+
+/// The document's row of `documents.csv`.
+pub fn document(document_id: &str, d: &Dataset) -> Vec<String> {
+    let count = |s: &str| {
+        d.anomalies
+            .iter()
+            .filter(|a| a.severity == s)
+            .count()
+            .to_string()
+    };
+    vec![
+        document_id.to_owned(),
+        d.source.path.clone(),
+        d.source.sha256.clone(),
+        "ok".into(),
+        String::new(),
+        opt(d.document.title.clone()),
+        opt(d.document.department.clone()),
+        opt(d.document.year),
+        opt(d.document.kind.clone()),
+        opt(d.document.unit.clone()),
+        opt(summary_total(d, "收入", &["本年收入合计", "收入总计"])),
+        opt(summary_total(d, "支出", &["本年支出合计", "支出总计"])),
+        d.tables.len().to_string(),
+        d.repairs.len().to_string(),
+        d.anomalies.len().to_string(),
+        count("error"),
+        count("warning"),
+        count("info"),
+    ]
+}
+
+/// The `documents.csv` row of a document that failed.
+pub fn failed_document(document_id: &str, path: &str, sha256: &str, error: &str) -> Vec<String> {
+    let mut row = vec![String::new(); DOCUMENTS_HEADER.len()];
+    row[0] = document_id.to_owned();
+    row[1] = path.to_owned();
+    row[2] = sha256.to_owned();
+    row[3] = "failed".into();
+    row[4] = error.to_owned();
+    row
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_what_needs_quoting() {
+        let bytes = to_csv(&[vec!["a,b".into(), "say \"hi\"".into(), "行政运行".into()]]).unwrap();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "\"a,b\",\"say \"\"hi\"\"\",行政运行\n"
+        );
+    }
+
+    #[test]
+    fn yuan_conversion_is_exact() {
+        assert_eq!(in_yuan("4335.95", Some("万元")), "43359500.00");
+        assert_eq!(in_yuan("12.5", Some("元")), "12.5");
+        assert_eq!(in_yuan("1", None), "");
+    }
+}
