@@ -83,17 +83,29 @@ fn is_cjk_or_bracket(c: char) -> bool {
 
 /// Folds text for comparison with grammar words: no whitespace, ASCII brackets, straight quotes.
 pub fn fold(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '（' => '(',
-            '）' => ')',
-            '“' | '”' | '＂' => '"',
-            '‘' | '’' => '\'',
-            '：' => ':',
-            _ => c,
-        })
-        .collect()
+    folded_chars(s).collect()
+}
+
+/// One character as [`fold`] sees it.
+pub fn fold_char(c: char) -> char {
+    match c {
+        '（' => '(',
+        '）' => ')',
+        '“' | '”' | '＂' => '"',
+        '‘' | '’' => '\'',
+        '：' => ':',
+        _ => c,
+    }
+}
+
+/// The characters of [`fold`]`(s)`, without allocating.
+pub fn folded_chars(s: &str) -> impl Iterator<Item = char> + Clone + '_ {
+    s.chars().filter(|c| !c.is_whitespace()).map(fold_char)
+}
+
+/// `fold(a) == fold(b)`, without allocating.
+pub fn fold_eq(a: &str, b: &str) -> bool {
+    folded_chars(a).eq(folded_chars(b))
 }
 
 const NUMERALS: &str = "一二三四五六七八九十廿卅百零〇";

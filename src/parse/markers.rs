@@ -4,7 +4,7 @@
 
 use crate::grammar::{Grammar, GrammarSet};
 use crate::normalize::Line;
-use crate::normalize::cells::{close_cjk_spaces, fold};
+use crate::normalize::cells::{close_cjk_spaces, fold, fold_eq};
 use nom::{
     IResult, Parser,
     bytes::complete::{tag, take_while, take_while_m_n, take_while1},
@@ -254,8 +254,7 @@ pub fn meta_pair(cell: &str) -> Option<(String, String)> {
 
 /// Exact membership after folding.
 pub fn in_vocab(text: &str, words: &[String]) -> bool {
-    let f = fold(text);
-    words.iter().any(|w| fold(w) == f)
+    words.iter().any(|w| fold_eq(w, text))
 }
 
 /// The money unit named in a meta value (`万元`, `元`), longest vocab word first.

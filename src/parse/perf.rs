@@ -22,7 +22,9 @@ use crate::model::{
     Performance, ProcurementLine, ProjectLine, Quantity, Repair, Target,
 };
 use crate::normalize::Line;
-use crate::normalize::cells::{CJK_SPACE, close_cjk_spaces, fold, is_cjk, split_cells};
+use crate::normalize::cells::{
+    CJK_SPACE, close_cjk_spaces, fold, fold_char, folded_chars, is_cjk, split_cells,
+};
 use crate::normalize::number::{Reading, is_blank_mark, read_amount};
 use crate::normalize::target::{parse_quantity, parse_target};
 use crate::parse::RawTable;
@@ -1007,22 +1009,20 @@ impl<'a, 'g> Reader<'a, 'g> {
 /// The rest of `s` after `word`, compared folded (whitespace skipped, brackets and colons
 /// normalised): `部门（单位）名称 武昌区…` less `部门(单位)名称` → ` 武昌区…`.
 fn strip_folded_prefix<'s>(s: &'s str, word: &str) -> Option<&'s str> {
-    let want: Vec<char> = fold(word).chars().collect();
-    let mut matched = 0;
+    let mut want = folded_chars(word).peekable();
+    want.peek()?;
     for (i, c) in s.char_indices() {
-        if matched == want.len() {
+        if want.peek().is_none() {
             return Some(&s[i..]);
         }
         if c.is_whitespace() {
             continue;
         }
-        let folded = fold(c.encode_utf8(&mut [0; 4]));
-        if folded.chars().next() != want.get(matched).copied() {
+        if want.next() != Some(fold_char(c)) {
             return None;
         }
-        matched += 1;
     }
-    (matched == want.len() && !want.is_empty()).then_some("")
+    want.peek().is_none().then_some("")
 }
 
 /// `长期目标 1: text` / `年度绩效目标 1` / `目标 2:` → (`长期目标 1`, `text`). After the word come an

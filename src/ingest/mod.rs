@@ -5,7 +5,10 @@
 //! malformed sequence. Anything else, and binary or empty input, is an [`IngestError`]. Line endings
 //! (LF, CRLF, CR) are split here and recorded, so later stages see only lines.
 //!
-//! This is the only stage that touches files.
+//! This is the only stage that touches files. PDF input is read by [`pdf`] into the same shape: lines
+//! (table rows as tab-separated cells), each with the page it came from and the boxes of its cells.
+
+pub mod pdf;
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
