@@ -131,7 +131,23 @@ pub struct Row {
     /// Cells that had no single sound reading, left as printed (column index → raw text).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unreadable: BTreeMap<usize, String>,
+    /// Where each value was printed on its page (PDF input): one box per value, aligned with `values`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub boxes: Vec<Option<BBox>>,
+    /// The position of each value's cell among its source line's cells, for attaching boxes.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub value_cells: Vec<Option<usize>>,
     pub loc: Loc,
+}
+
+/// An axis-aligned box in PDF page points (origin bottom-left, y up). Positions, never money.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, JsonSchema)]
+pub struct BBox {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
 }
 
 /// Performance targets (绩效目标) of 表11 and 表12-n.

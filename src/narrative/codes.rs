@@ -124,6 +124,8 @@ pub(crate) mod tests {
 
     fn row(code: &str, name: &str, parent: Option<&str>) -> Row {
         Row {
+            boxes: Vec::new(),
+            value_cells: Vec::new(),
             side: None,
             code: Some(code.to_owned()),
             name: Some(name.to_owned()),

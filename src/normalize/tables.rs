@@ -221,6 +221,8 @@ fn new_row(side: Option<String>, code: Option<String>, label: Option<String>, li
         attrs: BTreeMap::new(),
         values: Vec::new(),
         unreadable: BTreeMap::new(),
+        boxes: Vec::new(),
+        value_cells: Vec::new(),
         loc: Loc::line(line),
     }
 }
@@ -267,12 +269,14 @@ fn read_grid(raw: &RawTable<'_>, doc: &Grammar, decimals: Option<u32>, cx: &mut 
             continue;
         }
         // Extra text cells before the values belong to the label (a tab inside a long name).
+        let mut merged_cells = 0;
         while cells.len() > nkeys + columns.len()
             && nkeys > 0
             && cells
                 .get(nkeys)
                 .is_some_and(|c| !c.trim().is_empty() && !looks_numeric(c) && !is_blank_mark(c))
         {
+            merged_cells += 1;
             let extra = cells.remove(nkeys);
             let merged = format!("{}{}", cells[nkeys - 1].trim(), extra.trim());
             let column = g.keys[nkeys - 1].name.as_str();
@@ -339,6 +343,7 @@ fn read_grid(raw: &RawTable<'_>, doc: &Grammar, decimals: Option<u32>, cx: &mut 
             row.name.as_deref(),
             cx,
         );
+        row.value_cells = (0..values.len()).map(|i| Some(nkeys + merged_cells + i)).collect();
         row.values = values;
         row.unreadable = unreadable;
         rows.push(row);
@@ -446,8 +451,11 @@ fn read_two_sided(raw: &RawTable<'_>, decimals: Option<u32>, cx: &mut Cx) -> Vec
                 read_values(&part[1..], cols, line.no, decimals, row.name.as_deref(), cx);
             // Place this side's values in the table-wide column list, the other side's stay null.
             row.values = vec![None; all_columns.len()];
+            row.value_cells = vec![None; all_columns.len()];
+            let side_start = offset - width;
             for (i, v) in vals.into_iter().enumerate() {
                 row.values[col_offset + i] = v;
+                row.value_cells[col_offset + i] = Some(side_start + 1 + i);
             }
             row.unreadable = unreadable
                 .into_iter()

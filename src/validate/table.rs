@@ -548,9 +548,12 @@ mod tests {
         v
     }
 
+    /// The findings of this family (A, R, V) and of extraction (X, L); the small documents here
+    /// lack most standard tables, which other families rightly report.
     fn codes(d: &crate::model::Dataset) -> Vec<(&'static str, usize)> {
         d.anomalies
             .iter()
+            .filter(|a| a.rule.starts_with(['A', 'R', 'V', 'X', 'L']))
             .map(|a| (a.rule, a.location.line))
             .collect()
     }

@@ -12,13 +12,7 @@
 use std::path::PathBuf;
 
 /// An axis-aligned box in page points: `x0 <= x1`, `y0 <= y1` (y grows upwards).
-#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
-pub struct BBox {
-    pub x0: f32,
-    pub y0: f32,
-    pub x1: f32,
-    pub y1: f32,
-}
+pub use crate::model::BBox;
 
 /// One shown glyph, decoded to text.
 #[derive(Debug, Clone, PartialEq)]
