@@ -94,11 +94,11 @@ fn process_source(
         source: Source {
             path: display_path.to_owned(),
             sha256: source.sha256.clone(),
-            format: "text",
+            format: source.format,
             encoding: source.encoding.to_owned(),
             line_endings: source.line_endings,
             lines: source.lines.len(),
-            pages: None,
+            pages: source.pages,
         },
         document,
         tables,
@@ -108,10 +108,47 @@ fn process_source(
     };
     let findings = validate::validate(&dataset, &lines, grammars, validation);
     dataset.anomalies.extend(findings);
+    if source.format == "pdf" {
+        attach_pages(&mut dataset, source);
+    }
     dataset
         .anomalies
         .sort_by(|a, b| (&a.location, a.rule, &a.message).cmp(&(&b.location, b.rule, &b.message)));
     Ok((dataset, lines))
+}
+
+/// PDF provenance: the page of every located item, and the box of every table value.
+fn attach_pages(d: &mut Dataset, source: &SourceText) {
+    let page = |loc: &mut Loc| loc.page = source.page_of(loc.line);
+    for t in &mut d.tables {
+        page(&mut t.loc);
+        for row in &mut t.rows {
+            page(&mut row.loc);
+            row.boxes = row
+                .value_cells
+                .iter()
+                .map(|c| c.and_then(|c| source.cell_box(row.loc.line, c)))
+                .collect();
+        }
+    }
+    for r in &mut d.repairs {
+        page(&mut r.loc);
+    }
+    for f in &mut d.narrative.facts {
+        page(&mut f.loc);
+    }
+    for s in &mut d.narrative.statements {
+        page(&mut s.loc);
+    }
+    for s in &mut d.narrative.sections {
+        page(&mut s.loc);
+    }
+    for a in &mut d.anomalies {
+        a.location.page = source.page_of(a.location.line);
+    }
+    if let Some(l) = d.document.loc.as_mut() {
+        page(l);
+    }
 }
 
 /// The unit most tables state (ties go to the first in document order).

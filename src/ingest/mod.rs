@@ -38,14 +38,57 @@ pub enum IngestError {
 /// Text files above this size are refused rather than read whole (disclosures are < 1 MB).
 pub const MAX_TEXT_BYTES: u64 = 64 * 1024 * 1024;
 
-/// A decoded text document, split into lines (line `n` is `lines[n - 1]`).
+/// A decoded document, split into lines (line `n` is `lines[n - 1]`).
 #[derive(Debug, Clone)]
 pub struct SourceText {
     pub path: PathBuf,
     pub sha256: String,
+    /// `text` or `pdf`.
+    pub format: &'static str,
     pub encoding: &'static str,
     pub line_endings: &'static str,
     pub lines: Vec<String>,
+    /// PDF input: the page count, the page of each line, and the box of each TAB-separated cell of
+    /// each line (all empty for text input).
+    pub pages: Option<usize>,
+    pub line_pages: Vec<usize>,
+    pub line_cells: Vec<Vec<crate::model::BBox>>,
+}
+
+impl SourceText {
+    /// The page line `n` came from (PDF input).
+    pub fn page_of(&self, line: usize) -> Option<usize> {
+        line.checked_sub(1).and_then(|i| self.line_pages.get(i)).copied()
+    }
+
+    /// The box of cell `cell` of line `n` (PDF input).
+    pub fn cell_box(&self, line: usize, cell: usize) -> Option<crate::model::BBox> {
+        line.checked_sub(1)
+            .and_then(|i| self.line_cells.get(i))
+            .and_then(|cells| cells.get(cell))
+            .copied()
+    }
+
+    /// A PDF read into lines, as a source for the same stages as text.
+    pub fn from_pdf(path: &Path, bytes: &[u8], pdf: pdf::PdfText) -> Self {
+        let (mut lines, mut line_pages, mut line_cells) = (Vec::new(), Vec::new(), Vec::new());
+        for l in pdf.lines {
+            lines.push(l.text);
+            line_pages.push(l.page);
+            line_cells.push(l.cells);
+        }
+        SourceText {
+            path: path.to_owned(),
+            sha256: sha256_hex(bytes),
+            format: "pdf",
+            encoding: "PDF",
+            line_endings: "LF",
+            lines,
+            pages: Some(pdf.pages),
+            line_pages,
+            line_cells,
+        }
+    }
 }
 
 /// Reads and decodes one text file.
@@ -77,9 +120,13 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<SourceText, IngestError> {
     Ok(SourceText {
         path: path.to_owned(),
         sha256: sha256_hex(bytes),
+        format: "text",
         encoding,
         line_endings,
         lines,
+        pages: None,
+        line_pages: Vec::new(),
+        line_cells: Vec::new(),
     })
 }
 
