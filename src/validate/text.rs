@@ -1,9 +1,1428 @@
-//! `Y`, `M` and `T` rules: years against the budget year, malformed numbers, text quality.
+//! `Y` and `T` rules: years against the budget year, and the text quality of the narrative and of
+//! the tables' text cells.
+//!
+//! Years (`Y`) read the narrative's statements (a statement's own year, the year it compares with)
+//! and the document's titles: table titles and notes, part and section headings, the prior-year
+//! columns of 表11. Text quality (`T`) reads the lines themselves: the narrative part rebuilt into
+//! blocks (page breaks joined, as the narrative reader does) and the text cells of the table blocks.
+//! Placeholders and doubled punctuation are looked for in every line but the table of contents.
+//! Every word that varies by province comes from a vocabulary grammar (`placeholder` in
+//! `document.layout`; `year_point_before`, `compare_actuals`, `reason_opener`, … in
+//! `narrative.layout`).
 
-use super::Cx;
-use super::rules::Rule;
+use super::rules::{Rule, Severity};
+use super::{Cx, value};
+use crate::model::{Location, Statement, Table};
+use crate::normalize::Line;
+use crate::normalize::cells::{fold, split_cells, split_ordinal};
+use crate::normalize::prose::{self, ProseBlock};
+use crate::parse::markers::{self, PartKind};
+use rust_decimal::Decimal;
+use std::collections::BTreeSet;
+use std::str::FromStr;
 
-pub static RULES: &[&Rule] = &[];
+pub const STATEMENT_YEAR: Rule = Rule {
+    code: "Y001",
+    name: "statement-year-mismatch",
+    kind: "year_mismatch",
+    severity: Severity::Error,
+    summary: "a 科目 or total figure of the narrative is given for a year other than the document's",
+    doc: "## What it checks\nA statement of the narrative that gives a 科目's or a total's figure for a \
+          year (`行政单位医疗(项) 2026年预算数 24.67 万元`, `2026 年部门收支总预算 4,335.95 万元`) must name \
+          the document's year: the budget year of a 预算 document, the closed year of a 决算 document. \
+          Checked for 科目 statements and for totals that compare with another year.\n\n## Why it \
+          matters\nThe figure is this year's; a wrong year is a sentence copied from last year's \
+          disclosure and not updated, and casts doubt on the figure itself.\n\n## Example\n\
+          `7. 卫生健康支出(类) 行政事业单位医疗(款) 行政单位医疗(项) 2025年预算数 24.67 万元, 比 2025 预算增加…` \
+          in a 2026 budget → Y001.",
+};
+
+pub const COMPARED_YEAR: Rule = Rule {
+    code: "Y002",
+    name: "comparison-year-mismatch",
+    kind: "year_mismatch",
+    severity: Severity::Error,
+    summary: "a change is stated against a year other than the one the document compares with",
+    doc: "## What it checks\nA budget (预算) compares with the previous year's budget: `比2025年预算` in a \
+          2026 budget. A comparison with actuals (`比2024年决算数`, `预计执行数`) may name the previous year \
+          or the one before. A final-accounts (决算) document compares with its own year's budget (决算 \
+          vs 年初预算) or with the previous year's accounts; both are accepted. Comparisons with a point \
+          in time (`比2024年末`) are not checked.\n\n## Why it matters\nA change against the wrong year is \
+          either a stale sentence or a wrong figure; either way the reader cannot verify it.\n\n\
+          ## Example\n`比2024年预算增加960.28万元` in a 2026 budget → Y002 (expected 2025).",
+};
+
+pub const HEADING_YEAR: Rule = Rule {
+    code: "Y003",
+    name: "heading-year-mismatch",
+    kind: "year_mismatch",
+    severity: Severity::Warning,
+    summary: "a table title, table note, heading or 表11 year column names the wrong year",
+    doc: "## What it checks\nYears printed in table titles and captions, table notes (`备注:本单位 2026 年没有…`), \
+          part and section headings must be the document's year; the prior-year columns of 表11 \
+          (`近两年收支金额`: `2025年`, `2024年`) must be the two years before it. Years that are a point in \
+          time or a target (`截至2025年12月31日`, `截止 2030 年`, `2025年末`) are not the budget year and \
+          are left alone.\n\n## Why it matters\nA heading with last year's date is the most visible trace \
+          of a template that was copied and not updated.\n\n## Example\n`备注:本单位 2025 年没有使用政府性\
+          基金拨款安排的支出` in a 2026 budget → Y003.",
+};
+
+pub const DOUBLED_PUNCTUATION: Rule = Rule {
+    code: "T001",
+    name: "doubled-punctuation",
+    kind: "text_quality",
+    severity: Severity::Warning,
+    summary: "a punctuation mark is printed twice in a row (`。。`, `，，`)",
+    doc: "## What it checks\nA line with a doubled Chinese punctuation mark: `。。`, `，，`, `、、`, `；；`, \
+          `：：`. Leader dots of a table of contents are not punctuation and are skipped.\n\n## Why it \
+          matters\nA doubled mark is an editing slip; it often marks a place where a word or a figure \
+          was deleted.\n\n## Example\n`主要原因是新招录人员。。` → T001.",
+};
+
+pub const UNBALANCED_BRACKETS: Rule = Rule {
+    code: "T002",
+    name: "unbalanced-brackets",
+    kind: "text_quality",
+    severity: Severity::Warning,
+    summary: "a bracket or quotation mark is not closed, or closes nothing",
+    doc: "## What it checks\nIn each paragraph of the narrative, and in the text cells of each table read \
+          in order (a long cell wraps onto the next line), round \
+          brackets (`（…）`, `(…)`; a full-width and a half-width mark make a pair), quotation marks \
+          (`“…”`), `《…》` and `【…】` are balanced: every opening mark is closed and no closing mark \
+          stands alone. A list marker such as `1）` is not a stray bracket.\n\n## Why it matters\nAn \
+          unclosed bracket usually means text was cut; a stray closing quote, a mark typed the wrong \
+          way round.\n\n## Example\n`社会保障和就业支出（类）行政事业单位养老支出（款 行政单位离退休（项）` → \
+          T002.",
+};
+
+pub const TRUNCATED_SENTENCE: Rule = Rule {
+    code: "T003",
+    name: "truncated-sentence",
+    kind: "text_quality",
+    severity: Severity::Warning,
+    summary: "a sentence of the narrative stops short, or a paragraph ends without a full stop",
+    doc: "## What it checks\nA reason opener or connector followed directly by the end of the sentence \
+          (`主要原因是。`, `主要用于：。`), an announcement (`其中：`) that nothing follows before the next \
+          top-level heading or the end of the narrative (warning); and a paragraph that is not a heading \
+          but ends without terminal punctuation (info).\n\n## Why it matters\nThe reason or the list the \
+          sentence announces was left out, or the end of the sentence was lost.\n\n## Example\n\
+          `…比2025年预算增加960.28万元，增长28.4%，主要原因是。` → T003; a paragraph ending \
+          `…二是新增云平台改造项目` → T003 (info).",
+};
+
+pub const PLACEHOLDER: Rule = Rule {
+    code: "T004",
+    name: "template-placeholder",
+    kind: "text_quality",
+    severity: Severity::Error,
+    summary: "a template placeholder (`XX`, `××`, `某某`, `增加（减少）`) was left in the text",
+    doc: "## What it checks\nEvery line but the table of contents, for the placeholders of the \
+          disclosure templates (the `placeholder` list of `document.layout`): `XX`, `XXX`, `××`, `某某`, \
+          `XX局`, and the either-or wording the template leaves to the author (`增加（减少）`, `增长（下降）`, \
+          `大于（小于）`). A Latin placeholder counts only when no Latin letter or digit touches it, so codes \
+          and words (`XXL`) are not placeholders.\n\n## Why it matters\nA published document must not \
+          contain template text; where a placeholder stands, a figure or a name is missing.\n\n\
+          ## Example\n`XX局2026年部门预算收入…` → T004.",
+};
+
+pub const DOUBLED_CHARACTER: Rule = Rule {
+    code: "T005",
+    name: "doubled-character-across-wrap",
+    kind: "text_quality",
+    severity: Severity::Info,
+    summary: "a Chinese character is repeated on both sides of a line wrap (`蓬勃 勃发展`)",
+    doc: "## What it checks\nInside a narrative line or a table cell, the same Chinese character right \
+          before and right after a space, with text attached on both sides (`新兴产业蓬勃 勃发展`): the \
+          mark of a wrap where the character was typed twice. Letter-spaced headings (`收 入 总 计`) \
+          are not affected.\n\n## Why it matters\nA typo to correct; reported as info because a word can \
+          legitimately repeat a character.\n\n## Example\n`新兴产业蓬勃 勃发展` in a 表12 goal → T005.",
+};
+
+pub static RULES: &[&Rule] = &[
+    &STATEMENT_YEAR,
+    &COMPARED_YEAR,
+    &HEADING_YEAR,
+    &DOUBLED_PUNCTUATION,
+    &UNBALANCED_BRACKETS,
+    &TRUNCATED_SENTENCE,
+    &PLACEHOLDER,
+    &DOUBLED_CHARACTER,
+];
 
 /// Runs this family's checks.
-pub fn check(_cx: &mut Cx<'_>) {}
+pub fn check(cx: &mut Cx<'_>) {
+    statement_years(cx);
+    heading_years(cx);
+    doubled_punctuation(cx);
+    placeholders(cx);
+    let blocks = narrative_blocks(cx);
+    unbalanced_in_blocks(cx, &blocks);
+    truncated(cx, &blocks);
+    unbalanced_in_cells(cx);
+    doubled_characters(cx);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers (also used by the K rules).
+
+/// A word list of a vocabulary grammar (`document`, `narrative`); empty when absent.
+pub(crate) fn vocab<'a>(cx: &Cx<'a>, grammar: &str, name: &str) -> &'a [String] {
+    let grammars = cx.grammars;
+    grammars.vocabulary(grammar).map_or(&[], |g| g.vocab(name))
+}
+
+/// The longest word of `words` that `text` starts with.
+pub(crate) fn prefix_word<'w>(text: &str, words: &'w [String]) -> Option<&'w str> {
+    words
+        .iter()
+        .filter(|w| !w.is_empty() && text.starts_with(w.as_str()))
+        .max_by_key(|w| w.len())
+        .map(String::as_str)
+}
+
+/// The longest word of `words` that `text` ends with.
+pub(crate) fn suffix_word<'w>(text: &str, words: &'w [String]) -> Option<&'w str> {
+    words
+        .iter()
+        .filter(|w| !w.is_empty() && text.ends_with(w.as_str()))
+        .max_by_key(|w| w.len())
+        .map(String::as_str)
+}
+
+/// The text of line `no` (1-based), or "" when there is none.
+pub(crate) fn line_text<'a>(cx: &Cx<'a>, no: usize) -> &'a str {
+    let lines: &'a [Line] = cx.lines;
+    no.checked_sub(1)
+        .and_then(|i| lines.get(i))
+        .map_or("", |l| l.text.as_str())
+}
+
+/// The narrative part's lines (its part heading excluded), as the parser delimits it.
+pub(crate) fn narrative_lines<'a>(cx: &Cx<'a>) -> &'a [Line] {
+    let lines: &'a [Line] = cx.lines;
+    markers::parts(lines, cx.grammars.document())
+        .iter()
+        .find(|p| p.kind == PartKind::Narrative)
+        .and_then(|p| lines.get(p.start..p.end))
+        .unwrap_or(&[])
+}
+
+/// The narrative part rebuilt into paragraphs and headings, page breaks joined.
+pub(crate) fn narrative_blocks(cx: &Cx<'_>) -> Vec<ProseBlock> {
+    prose::join_page_breaks(narrative_lines(cx), &mut Vec::new())
+}
+
+/// The lines of a table block (`t.loc.line..=t.end_line`).
+pub(crate) fn table_lines<'a>(cx: &Cx<'a>, t: &Table) -> &'a [Line] {
+    let lines: &'a [Line] = cx.lines;
+    let start = t.loc.line.saturating_sub(1);
+    let end = t.end_line.min(lines.len());
+    lines.get(start..end).unwrap_or(&[])
+}
+
+/// True for a Han character (not punctuation).
+pub(crate) fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// The first `n` characters of a text, with `…` when cut.
+pub(crate) fn excerpt(text: &str, n: usize) -> String {
+    let t = text.trim();
+    if t.chars().count() <= n {
+        t.to_owned()
+    } else {
+        format!("{}…", t.chars().take(n).collect::<String>())
+    }
+}
+
+/// A table-of-contents entry (dot leaders or a trailing page number).
+fn is_toc(text: &str) -> bool {
+    markers::is_toc_line(text)
+}
+
+/// `第三部分 …` (also as a table-of-contents entry).
+fn is_part_heading(text: &str) -> bool {
+    let t = text.trim_start();
+    let Some(rest) = t.strip_prefix('第') else {
+        return false;
+    };
+    let numerals: String = rest
+        .chars()
+        .take_while(|c| "一二三四五六七八九十廿".contains(*c))
+        .collect();
+    !numerals.is_empty() && rest[numerals.len()..].starts_with("部分")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Years.
+
+/// A year printed as `2026 年` / `2026年度`: byte range of the digits, and the end of `年`/`年度`.
+#[derive(Debug, Clone, Copy)]
+struct YearAt {
+    start: usize,
+    end: usize,
+    year: i32,
+}
+
+/// Every `NNNN 年` of a text (1990–2099; a four-digit run, not part of a longer number).
+fn years_in(text: &str) -> Vec<YearAt> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        let before_ok = start == 0 || !matches!(bytes[start - 1], b'.' | b',');
+        if i - start != 4 || !before_ok {
+            continue;
+        }
+        let Ok(year) = text[start..i].parse::<i32>() else {
+            continue;
+        };
+        if !(1990..=2099).contains(&year) {
+            continue;
+        }
+        let rest = &text[i..];
+        let trimmed = rest.trim_start();
+        let Some(after) = trimmed.strip_prefix('年') else {
+            continue;
+        };
+        let after = after.strip_prefix('度').unwrap_or(after);
+        out.push(YearAt {
+            start,
+            end: text.len() - after.len(),
+            year,
+        });
+    }
+    out
+}
+
+/// True when the year is a point in time, a range bound or a target rather than the year a figure is
+/// for: `截至2025年12月31日`, `截止 2030 年`, `2025年末`, `2024—2026年`.
+fn is_point_year(cx: &Cx<'_>, text: &str, y: &YearAt) -> bool {
+    let before = text[..y.start].trim_end();
+    if suffix_word(before, vocab(cx, "narrative", "year_point_before")).is_some()
+        || before.ends_with(['-', '—', '–', '~', '～', '－'])
+    {
+        return true;
+    }
+    let after = text[y.end..].trim_start();
+    if prefix_word(after, vocab(cx, "narrative", "year_point_after")).is_some() {
+        return true;
+    }
+    // `2025年12月`: a date.
+    let digits = after.trim_start_matches(|c: char| c.is_ascii_digit());
+    digits.len() < after.len() && digits.trim_start().starts_with('月')
+}
+
+/// The document year and kind, when both are known.
+fn budget_year(cx: &Cx<'_>) -> Option<(i32, &'static str)> {
+    let doc = &cx.d.document;
+    let year = doc.year?;
+    let kind = doc.kind.as_deref()?;
+    let budget = vocab(cx, "document", "kind_budget");
+    let final_ = vocab(cx, "document", "kind_final");
+    if final_.iter().any(|w| kind.contains(w.as_str())) {
+        Some((year, "决算"))
+    } else if budget.iter().any(|w| kind.contains(w.as_str())) {
+        Some((year, "预算"))
+    } else {
+        None
+    }
+}
+
+/// True when `text` prints `year` as a budget/final year: `2025年预算数`, `2026 年部门收支总预算`
+/// (the year, then within the clause a `year_context` word).
+fn year_of_figure(cx: &Cx<'_>, text: &str, year: i32) -> bool {
+    let context = vocab(cx, "narrative", "year_context");
+    years_in(text).iter().filter(|y| y.year == year).any(|y| {
+        let clause: String = text[y.end..]
+            .chars()
+            .take_while(|c| !"，。；,;：:".contains(*c))
+            .take(16)
+            .collect();
+        context.iter().any(|w| clause.contains(w.as_str()))
+    })
+}
+
+fn statement_location(s: &Statement) -> Location {
+    Location {
+        line: s.loc.line,
+        page: s.loc.page,
+        ..Location::default()
+    }
+}
+
+/// Y001 and Y002 over the narrative's statements.
+fn statement_years(cx: &mut Cx<'_>) {
+    let Some((year, kind)) = budget_year(cx) else {
+        return;
+    };
+    let d = cx.d;
+    for s in &d.narrative.statements {
+        if let Some(y) = s.year
+            && y != year
+            && (s.subject_kind == "科目"
+                || (s.subject_kind == "total"
+                    && (s.change.is_some()
+                        || s.compared_year.is_some()
+                        || in_tables(cx, s))))
+            && year_of_figure(cx, &s.text, y)
+            // `2025年预算数…，2026年预算数…`: a prior-year figure given beside this year's.
+            && !year_of_figure(cx, line_text(cx, s.loc.line), year)
+            && is_current_figure(cx, s)
+        {
+            cx.emit_with(
+                &STATEMENT_YEAR,
+                STATEMENT_YEAR.severity,
+                format!(
+                    "statement `{}` gives its {kind} figure {} for {y}年 in a {year} {kind} document",
+                    excerpt(&s.subject, 40),
+                    s.amount.as_deref().unwrap_or("?"),
+                ),
+                statement_location(s),
+                Some(year.to_string()),
+                Some(y.to_string()),
+            );
+        }
+        if let Some(cy) = s.compared_year {
+            compared_year(cx, s, cy, year, kind);
+        }
+    }
+}
+
+/// An amount in 万元, from a value in `unit` (`元`, `万元`, `亿元`; none: 万元).
+pub(crate) fn to_wan(v: Decimal, unit: Option<&str>) -> Option<Decimal> {
+    match unit {
+        None | Some("万元") => Some(v),
+        Some("元") => Some(v / Decimal::from(10_000)),
+        Some("千元") => Some(v / Decimal::from(10)),
+        Some("亿元") => Some(v * Decimal::from(10_000)),
+        Some(_) => None,
+    }
+}
+
+/// False when the statement's 科目 has a row in a 功能 table whose total differs from the stated
+/// amount: then the figure may well be the other year's, and the year is not known to be wrong.
+fn is_current_figure(cx: &Cx<'_>, s: &Statement) -> bool {
+    let Some(code) = s.code.as_deref() else {
+        return true;
+    };
+    let Some(amount) = statement_amount(s) else {
+        return true;
+    };
+    let d = cx.d;
+    let mut printed = d.tables.iter().filter_map(|t| {
+        let row = t.rows.iter().find(|r| r.code.as_deref() == Some(code))?;
+        let col = t.columns.first()?;
+        value(t, row, col).and_then(|v| to_wan(v, cx.unit_of(t)))
+    });
+    printed.next().is_none_or(|v| v == amount)
+}
+
+/// A statement's amount in 万元.
+fn statement_amount(s: &Statement) -> Option<Decimal> {
+    s.amount
+        .as_deref()
+        .and_then(|v| Decimal::from_str(v).ok())
+        .and_then(|v| to_wan(v, s.unit.as_deref()))
+}
+
+/// True when a non-zero amount of the statement is printed in a table: a figure of the document's
+/// own year.
+fn in_tables(cx: &Cx<'_>, s: &Statement) -> bool {
+    let Some(amount) = statement_amount(s).filter(|a| !a.is_zero()) else {
+        return false;
+    };
+    let d = cx.d;
+    d.tables.iter().any(|t| {
+        let unit = cx.unit_of(t);
+        t.rows.iter().any(|r| {
+            t.columns
+                .iter()
+                .any(|c| value(t, r, c).and_then(|v| to_wan(v, unit)) == Some(amount))
+        })
+    })
+}
+
+/// What the words after a compared year say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Against {
+    Budget,
+    Actuals,
+    Point,
+}
+
+fn comparison_kind(cx: &Cx<'_>, text: &str, cy: i32) -> Against {
+    let actuals = vocab(cx, "narrative", "compare_actuals");
+    let digits = cy.to_string();
+    let mut pos = 0;
+    while let Some(i) = text.get(pos..).and_then(|t| t.find(&digits)) {
+        let at = pos + i;
+        let end = at + digits.len();
+        pos = end;
+        let y = YearAt {
+            start: at,
+            end,
+            year: cy,
+        };
+        let after = text[end..].trim_start();
+        let after = after.strip_prefix('年').unwrap_or(after);
+        let after = after.strip_prefix('度').unwrap_or(after);
+        let y = YearAt {
+            end: text.len() - after.len(),
+            ..y
+        };
+        if is_point_year(cx, text, &y) {
+            return Against::Point;
+        }
+        let clause: String = after.chars().take(8).collect();
+        if actuals.iter().any(|w| clause.contains(w.as_str())) {
+            return Against::Actuals;
+        }
+    }
+    Against::Budget
+}
+
+fn compared_year(cx: &mut Cx<'_>, s: &Statement, cy: i32, year: i32, kind: &str) {
+    let against = comparison_kind(cx, &s.text, cy);
+    let allowed: Vec<i32> = match (kind, against) {
+        (_, Against::Point) => return,
+        ("决算", _) => vec![year, year - 1],
+        (_, Against::Actuals) => vec![year - 1, year - 2],
+        _ => vec![year - 1],
+    };
+    if allowed.contains(&cy) {
+        return;
+    }
+    let expected = allowed
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(" or ");
+    cx.emit_with(
+        &COMPARED_YEAR,
+        COMPARED_YEAR.severity,
+        format!(
+            "statement `{}` compares with {cy}年 in a {year} {kind} document, expected {expected}年",
+            excerpt(&s.subject, 40)
+        ),
+        statement_location(s),
+        Some(expected),
+        Some(cy.to_string()),
+    );
+}
+
+/// The first line of a table block whose folded text contains `text` folded.
+fn line_of(cx: &Cx<'_>, t: &Table, text: &str) -> usize {
+    let want = fold(text);
+    if want.is_empty() {
+        return t.loc.line;
+    }
+    table_lines(cx, t)
+        .iter()
+        .find(|l| fold(&l.text).contains(&want))
+        .map_or(t.loc.line, |l| l.no)
+}
+
+/// Years of `text` that are neither the document year nor a point in time.
+/// Years inside `《…》` or `“…”` (the title of a document cited) are not checked.
+fn wrong_years(cx: &Cx<'_>, text: &str, year: i32) -> Vec<i32> {
+    let quoted = |at: usize| {
+        let before = &text[..at];
+        before.matches('《').count() > before.matches('》').count()
+            || before.matches('“').count() > before.matches('”').count()
+    };
+    let mut out: Vec<i32> = years_in(text)
+        .iter()
+        .filter(|y| y.year != year && !is_point_year(cx, text, y) && !quoted(y.start))
+        .map(|y| y.year)
+        .collect();
+    out.dedup();
+    out
+}
+
+/// Clause punctuation: a numbered sentence, not a title.
+fn has_clause_punctuation(text: &str) -> bool {
+    text.contains(['，', '。', '；', ';'])
+}
+
+/// Y003: titles, notes, headings and 表11's year columns.
+fn heading_years(cx: &mut Cx<'_>) {
+    let Some((year, kind)) = budget_year(cx) else {
+        return;
+    };
+    let d = cx.d;
+    let mut found: Vec<(String, String, Location, Vec<i32>)> = Vec::new();
+    for t in &d.tables {
+        let titles = std::iter::once(("title", Some(t.title.as_str())))
+            .chain(std::iter::once(("caption", t.caption.as_deref())))
+            .chain(std::iter::once(("note", t.note.as_deref())));
+        for (what, text) in titles {
+            let Some(text) = text else { continue };
+            let wrong = wrong_years(cx, text, year);
+            if wrong.is_empty() {
+                continue;
+            }
+            let location = Location {
+                table: Some(t.id.clone()),
+                ..Location::line(line_of(cx, t, text))
+            };
+            found.push((format!("{} {what}", t.id), text.to_owned(), location, wrong));
+        }
+    }
+    let past = vocab(cx, "narrative", "year_past_heading");
+    for s in &d.narrative.sections {
+        // A numbered sentence is not a title; a heading on last year's execution names that year.
+        if has_clause_punctuation(&s.heading)
+            || (kind == "预算" && past.iter().any(|w| s.heading.contains(w.as_str())))
+        {
+            continue;
+        }
+        let wrong = wrong_years(cx, &s.heading, year);
+        if !wrong.is_empty() {
+            found.push((
+                "section heading".into(),
+                s.heading.clone(),
+                Location::line(s.loc.line),
+                wrong,
+            ));
+        }
+    }
+    for l in cx.lines.iter().filter(|l| is_part_heading(&l.text)) {
+        let wrong = wrong_years(cx, &l.text, year);
+        if !wrong.is_empty() {
+            let what = if is_toc(&l.text) {
+                "table-of-contents entry"
+            } else {
+                "part heading"
+            };
+            found.push((
+                what.into(),
+                l.text.trim().to_owned(),
+                Location::line(l.no),
+                wrong,
+            ));
+        }
+    }
+    for (what, text, location, wrong) in found {
+        let years = wrong
+            .iter()
+            .map(|y| format!("{y}年"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        cx.emit_with(
+            &HEADING_YEAR,
+            HEADING_YEAR.severity,
+            format!(
+                "{what} `{}` names {years} in a {year} {kind} document",
+                excerpt(&text, 50)
+            ),
+            location,
+            Some(year.to_string()),
+            Some(years),
+        );
+    }
+    if kind == "预算" {
+        prior_year_columns(cx, year);
+    }
+}
+
+/// 表11's `近两年收支金额` columns must be the two years before the budget year, latest first.
+fn prior_year_columns(cx: &mut Cx<'_>, year: i32) {
+    let d = cx.d;
+    for t in d
+        .tables
+        .iter()
+        .filter(|t| t.grammar == "overall_performance")
+    {
+        let Some(p) = &t.performance else { continue };
+        let mut labels: BTreeSet<(i32, String)> = BTreeSet::new();
+        for line in &p.funding {
+            for key in line.values.keys() {
+                if let [y] = years_in(key).as_slice()
+                    && fold(key).len() == fold(&key[y.start..y.end]).len()
+                {
+                    labels.insert((y.year, key.clone()));
+                }
+            }
+        }
+        if labels.is_empty() {
+            continue;
+        }
+        let printed: Vec<i32> = labels.iter().rev().map(|(y, _)| *y).collect();
+        let expected: Vec<i32> = (1..=printed.len() as i32).map(|k| year - k).collect();
+        if printed == expected {
+            continue;
+        }
+        let show = |v: &[i32]| {
+            v.iter()
+                .map(|y| format!("{y}年"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let first = labels
+            .iter()
+            .next_back()
+            .map(|(_, k)| k.clone())
+            .unwrap_or_default();
+        let line = line_of(cx, t, &first);
+        cx.emit_with(
+            &HEADING_YEAR,
+            HEADING_YEAR.severity,
+            format!(
+                "{} prior-year columns are {} in a {year} budget, expected {}",
+                t.id,
+                show(&printed),
+                show(&expected)
+            ),
+            Location {
+                table: Some(t.id.clone()),
+                ..Location::line(line)
+            },
+            Some(show(&expected)),
+            Some(show(&printed)),
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text quality.
+
+/// Marks that are never doubled in prose.
+const DOUBLED_MARKS: &[char] = &['。', '，', '、', '；', '：'];
+
+/// T001: every line but the table of contents.
+fn doubled_punctuation(cx: &mut Cx<'_>) {
+    let lines: &[Line] = cx.lines;
+    for l in lines {
+        if is_toc(&l.text) {
+            continue;
+        }
+        let chars: Vec<char> = l.text.chars().collect();
+        let mut marks: Vec<String> = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let run = chars[i..].iter().take_while(|&&x| x == c).count();
+            // Four or more is a leader, not a slip.
+            if DOUBLED_MARKS.contains(&c) && (2..=3).contains(&run) {
+                let m: String = std::iter::repeat_n(c, run).collect();
+                if !marks.contains(&m) {
+                    marks.push(m);
+                }
+            }
+            i += run.max(1);
+        }
+        if marks.is_empty() {
+            continue;
+        }
+        let shown = marks.join("`, `");
+        cx.emit_with(
+            &DOUBLED_PUNCTUATION,
+            DOUBLED_PUNCTUATION.severity,
+            format!(
+                "doubled punctuation `{shown}` in `{}`",
+                excerpt(&l.text, 40)
+            ),
+            Location::line(l.no),
+            None,
+            Some(marks.join(" ")),
+        );
+    }
+}
+
+fn is_ascii_word_char(c: Option<char>) -> bool {
+    c.is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
+/// The placeholders of a line (folded), in order of appearance, each once.
+fn placeholders_in(text: &str, words: &[String]) -> Vec<String> {
+    let f = fold(text);
+    let mut words: Vec<String> = words
+        .iter()
+        .map(|w| fold(w))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let mut out: Vec<String> = Vec::new();
+    let mut skip_to = 0;
+    for (i, _) in f.char_indices() {
+        if i < skip_to {
+            continue;
+        }
+        let rest = &f[i..];
+        let before = f[..i].chars().next_back();
+        for w in &words {
+            if !rest.starts_with(w.as_str()) {
+                continue;
+            }
+            let after = rest[w.len()..].chars().next();
+            let latin_start = w.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+            let latin_end = w
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_alphanumeric());
+            if (latin_start && is_ascii_word_char(before))
+                || (latin_end && is_ascii_word_char(after))
+            {
+                continue;
+            }
+            if !out.contains(w) {
+                out.push(w.clone());
+            }
+            skip_to = i + w.len();
+            break;
+        }
+    }
+    out
+}
+
+/// T004: every line but the table of contents.
+fn placeholders(cx: &mut Cx<'_>) {
+    let words = vocab(cx, "document", "placeholder");
+    if words.is_empty() {
+        return;
+    }
+    let lines: &[Line] = cx.lines;
+    for l in lines {
+        if is_toc(&l.text) {
+            continue;
+        }
+        let found = placeholders_in(&l.text, words);
+        if found.is_empty() {
+            continue;
+        }
+        let shown = found.join("`, `");
+        cx.emit_with(
+            &PLACEHOLDER,
+            PLACEHOLDER.severity,
+            format!(
+                "template placeholder `{shown}` left in `{}`",
+                excerpt(&l.text, 40)
+            ),
+            Location::line(l.no),
+            None,
+            Some(found.join(" ")),
+        );
+    }
+}
+
+/// A family of paired marks.
+struct Pair {
+    open: &'static [char],
+    close: &'static [char],
+    name: &'static str,
+}
+
+const PAIRS: &[Pair] = &[
+    Pair {
+        open: &['（', '('],
+        close: &['）', ')'],
+        name: "bracket",
+    },
+    Pair {
+        open: &['“'],
+        close: &['”'],
+        name: "quotation mark",
+    },
+    Pair {
+        open: &['《'],
+        close: &['》'],
+        name: "title mark",
+    },
+    Pair {
+        open: &['【'],
+        close: &['】'],
+        name: "square bracket",
+    },
+];
+
+/// True when the closing mark at byte `at` ends a list marker (`1）`, `a)`, `一)`), not a bracket.
+fn is_list_marker(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    let label: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || "一二三四五六七八九十".contains(*c))
+        .collect();
+    let n = label.chars().count();
+    if n == 0 || n > 2 {
+        return false;
+    }
+    let head = &before[..before.len() - label.len()];
+    head.chars()
+        .next_back()
+        .is_none_or(|c| c.is_whitespace() || "，。；：、,;:".contains(c))
+}
+
+/// The first imbalance of each family in `text`: (family, byte offset, what is wrong).
+fn imbalances(text: &str) -> Vec<(&'static str, usize, &'static str, char)> {
+    let mut out = Vec::new();
+    for pair in PAIRS {
+        let mut open: Vec<(usize, char)> = Vec::new();
+        let mut problem = None;
+        for (i, c) in text.char_indices() {
+            if pair.open.contains(&c) {
+                open.push((i, c));
+            } else if pair.close.contains(&c) && open.pop().is_none() && !is_list_marker(text, i) {
+                problem = Some((i, "closes nothing", c));
+                break;
+            }
+        }
+        if problem.is_none()
+            && let Some(&(i, c)) = open.first()
+        {
+            problem = Some((i, "is never closed", c));
+        }
+        if let Some((i, what, c)) = problem {
+            out.push((pair.name, i, what, c));
+        }
+    }
+    out
+}
+
+/// T002 over the narrative's blocks.
+fn unbalanced_in_blocks(cx: &mut Cx<'_>, blocks: &[ProseBlock]) {
+    for b in blocks {
+        for (name, at, what, c) in imbalances(&b.text) {
+            cx.emit_with(
+                &UNBALANCED_BRACKETS,
+                UNBALANCED_BRACKETS.severity,
+                format!(
+                    "{name} `{c}` {what} in the paragraph `{}`",
+                    excerpt(&b.text, 40)
+                ),
+                Location::line(b.line_at(at)),
+                None,
+                Some(c.to_string()),
+            );
+        }
+    }
+}
+
+/// The text cells of a table block: (line, cell) for cells holding a Chinese character.
+fn text_cells<'a>(cx: &Cx<'a>, t: &Table) -> Vec<(usize, &'a str)> {
+    let mut out = Vec::new();
+    for l in table_lines(cx, t) {
+        if markers::is_table_marker(&l.text) {
+            continue;
+        }
+        for cell in split_cells(&l.text) {
+            if cell.chars().any(is_han) {
+                out.push((l.no, cell));
+            }
+        }
+    }
+    out
+}
+
+/// T002 over each table's text cells, read in order as one text: a long cell wraps onto the next
+/// line, and a bracket opened before the wrap closes after it.
+fn unbalanced_in_cells(cx: &mut Cx<'_>) {
+    let d = cx.d;
+    for t in &d.tables {
+        let mut text = String::new();
+        let mut offsets: Vec<(usize, usize)> = Vec::new();
+        for (line, cell) in text_cells(cx, t) {
+            offsets.push((text.len(), line));
+            text.push_str(cell);
+            text.push('\n');
+        }
+        let line_at = |at: usize| {
+            offsets
+                .iter()
+                .rev()
+                .find(|(start, _)| *start <= at)
+                .map_or(t.loc.line, |&(_, line)| line)
+        };
+        for (name, at, what, c) in imbalances(&text) {
+            let cell_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let cell = text[cell_start..].lines().next().unwrap_or_default();
+            cx.emit_with(
+                &UNBALANCED_BRACKETS,
+                UNBALANCED_BRACKETS.severity,
+                format!(
+                    "{name} `{c}` {what} in the {} cell `{}`",
+                    t.id,
+                    excerpt(cell, 40)
+                ),
+                Location {
+                    table: Some(t.id.clone()),
+                    ..Location::line(line_at(at))
+                },
+                None,
+                Some(c.to_string()),
+            );
+        }
+    }
+}
+
+/// Sentence ends that may not follow an opener directly.
+const SENTENCE_ENDS: &[char] = &['。', '；', ';', '！', '!', '？', '?'];
+
+/// A block that opens a top-level section or a part (`十一、…`, `第四部分`).
+fn is_top_heading(text: &str) -> bool {
+    is_part_heading(text)
+        || matches!(split_ordinal(text), (Some(n), _) if !n.starts_with('（') && !n.starts_with('('))
+}
+
+/// What follows an opener or connector once `是`/`为`/a colon are skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cut {
+    /// A sentence end with more text after it (`主要原因是。另…`).
+    Stop,
+    /// A sentence end that ends the block (`…主要原因是。`).
+    StopAtEnd,
+    /// A colon that ends the block (`其中：`): a list should follow.
+    Announce,
+    /// The end of the block, without punctuation (`…主要原因是`).
+    Bare,
+}
+
+/// Where an opener or connector is followed directly by the sentence end: (byte offset, word, how).
+fn cut_openers(text: &str, words: &[String]) -> Vec<(usize, String, Cut)> {
+    let mut out = Vec::new();
+    let mut skip_to = 0;
+    for (i, _) in text.char_indices() {
+        if i < skip_to {
+            continue;
+        }
+        let Some(w) = prefix_word(&text[i..], words) else {
+            continue;
+        };
+        skip_to = i + w.len();
+        let mut rest = &text[skip_to..];
+        let mut colon = false;
+        // `主要原因是：` / `主要原因为` / `其中：`.
+        for _ in 0..3 {
+            rest = rest.trim_start();
+            if let Some(r) = rest.strip_prefix(['：', ':']) {
+                colon = true;
+                rest = r;
+            } else {
+                rest = rest.strip_prefix(['是', '为']).unwrap_or(rest);
+            }
+        }
+        let rest = rest.trim_start();
+        let cut = if rest.is_empty() {
+            if colon { Cut::Announce } else { Cut::Bare }
+        } else if rest.starts_with(SENTENCE_ENDS) {
+            let after = rest.trim_start_matches(|c: char| {
+                SENTENCE_ENDS.contains(&c) || c.is_whitespace() || "”’）)".contains(c)
+            });
+            if after.is_empty() {
+                Cut::StopAtEnd
+            } else {
+                Cut::Stop
+            }
+        } else {
+            continue;
+        };
+        out.push((i, w.to_owned(), cut));
+    }
+    out
+}
+
+/// T003 over the narrative's blocks. A reason opener needs its reason in the same sentence; a
+/// connector or a colon may announce the blocks that follow (`其中：` ⏎ `1.…`), unless none does.
+fn truncated(cx: &mut Cx<'_>, blocks: &[ProseBlock]) {
+    let reasons = vocab(cx, "narrative", "reason_opener");
+    let mut words: Vec<String> = reasons.to_vec();
+    words.extend_from_slice(vocab(cx, "narrative", "connector"));
+    for (k, b) in blocks.iter().enumerate() {
+        let text = b.text.trim_end();
+        let next = blocks.get(k + 1);
+        let nothing_follows = next.is_none_or(|n| is_top_heading(&n.text));
+        let mut reported = false;
+        for (at, w, cut) in cut_openers(text, &words) {
+            let reason = reasons.contains(&w);
+            let flagged = match cut {
+                Cut::Stop => true,
+                Cut::StopAtEnd | Cut::Bare if reason => true,
+                _ => nothing_follows,
+            };
+            if !flagged {
+                continue;
+            }
+            let after = match cut {
+                Cut::Stop | Cut::StopAtEnd if !nothing_follows || reason => {
+                    "the end of its sentence"
+                }
+                _ if next.is_none() => "the end of the narrative",
+                _ if cut == Cut::Bare && reason => "the end of the paragraph",
+                _ => "the next section",
+            };
+            cx.emit_with(
+                &TRUNCATED_SENTENCE,
+                TRUNCATED_SENTENCE.severity,
+                format!(
+                    "`{w}` is followed by {after}, not by what it announces, in `{}`",
+                    excerpt(&text[at..], 30)
+                ),
+                Location::line(b.line_at(at)),
+                None,
+                Some(w),
+            );
+            reported = true;
+        }
+        // Tab-separated blocks are small tables set in the text, not sentences.
+        if reported || text.contains('\t') || prose::ends_sentence(text) || is_heading_block(text) {
+            continue;
+        }
+        let tail: String = {
+            let chars: Vec<char> = text.chars().collect();
+            let from = chars.len().saturating_sub(15);
+            chars[from..].iter().collect()
+        };
+        cx.emit_with(
+            &TRUNCATED_SENTENCE,
+            Severity::Info,
+            format!("paragraph ends without a full stop: `…{tail}`"),
+            Location::line(b.last_line()),
+            Some("。".into()),
+            None,
+        );
+    }
+}
+
+/// Headings, captions and other short title lines need no full stop; a numbered sentence does.
+fn is_heading_block(text: &str) -> bool {
+    if is_part_heading(text) {
+        return true;
+    }
+    let (number, rest) = split_ordinal(text);
+    let rest = rest.trim_end();
+    if number.is_some() {
+        // `（一）网络建设…910.02万元。主要用于…`: a run-in sentence is checked like a paragraph.
+        let inner = rest.trim_end_matches(|c: char| !matches!(c, '。'));
+        return inner.is_empty();
+    }
+    rest.chars().count() <= 30 && !rest.contains(['，', '。', ','])
+}
+
+/// The doubled characters of a text: (byte offset of the second, character).
+fn doubled_in(text: &str) -> Vec<(usize, char)> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = Vec::new();
+    for i in 1..chars.len() {
+        let (_, c) = chars[i];
+        let (_, prev) = chars[i - 1];
+        if !is_han(c) || !is_han(prev) {
+            continue;
+        }
+        let mut j = i + 1;
+        while chars.get(j).is_some_and(|&(_, s)| s == ' ') {
+            j += 1;
+        }
+        if j == i + 1 {
+            continue;
+        }
+        let (Some(&(at, second)), Some(&(_, next))) = (chars.get(j), chars.get(j + 1)) else {
+            continue;
+        };
+        if second == c && is_han(next) {
+            out.push((at, c));
+        }
+    }
+    out
+}
+
+/// T005 over the narrative's lines and the tables' text cells.
+fn doubled_characters(cx: &mut Cx<'_>) {
+    let mut found: Vec<(Location, String, char)> = Vec::new();
+    for l in narrative_lines(cx) {
+        for (_, c) in doubled_in(&l.text) {
+            found.push((Location::line(l.no), l.text.clone(), c));
+        }
+    }
+    let d = cx.d;
+    for t in &d.tables {
+        for (line, cell) in text_cells(cx, t) {
+            for (_, c) in doubled_in(cell) {
+                let location = Location {
+                    table: Some(t.id.clone()),
+                    ..Location::line(line)
+                };
+                found.push((location, cell.to_owned(), c));
+            }
+        }
+    }
+    for (location, text, c) in found {
+        let at = text.find(&format!("{c} {c}")).unwrap_or(0);
+        let start = text[..at].char_indices().rev().nth(5).map_or(0, |(i, _)| i);
+        cx.emit_with(
+            &DOUBLED_CHARACTER,
+            DOUBLED_CHARACTER.severity,
+            format!(
+                "`{c}` is printed on both sides of a wrap in `{}`",
+                excerpt(&text[start..], 16)
+            ),
+            location,
+            Some(c.to_string()),
+            Some(format!("{c}{c}")),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::testkit::{findings, run, sample_with};
+
+    /// A small budget document: title, 表8 (empty, with its note), and a narrative part.
+    fn doc(narrative: &[&str], note: &str) -> crate::model::Dataset {
+        let mut lines = vec![
+            "某局 2026 年部门预算",
+            "",
+            "第二部分 某局 2026 年部门预算表",
+            "",
+            "表 8",
+            "政府性基金预算支出表",
+            "单位：万元",
+            "科目编码\t科目名称\t合计\t基本支出\t项目支出",
+            note,
+            "",
+            "第三部分 某局 2026 年部门预算情况说明",
+            "",
+        ];
+        lines.extend_from_slice(narrative);
+        run(&lines)
+    }
+
+    const NOTE: &str = "备注:本单位 2026 年没有使用政府性基金拨款安排的支出";
+
+    fn lines_of(d: &crate::model::Dataset, code: &str) -> Vec<usize> {
+        findings(d, code).iter().map(|a| a.location.line).collect()
+    }
+
+    #[test]
+    fn y001_statement_year() {
+        let good = doc(
+            &[
+                "一、收支预算总体安排情况",
+                "2026 年部门收支总预算 10.00 万元，比 2025 年预算增加 1.00 万元，主要原因是新招录人员。",
+            ],
+            NOTE,
+        );
+        assert!(findings(&good, "Y001").is_empty(), "{:?}", good.anomalies);
+        let bad = doc(
+            &[
+                "一、收支预算总体安排情况",
+                "2025 年部门收支总预算 10.00 万元，比 2025 年预算增加 1.00 万元，主要原因是新招录人员。",
+            ],
+            NOTE,
+        );
+        let f = findings(&bad, "Y001");
+        assert_eq!(f.len(), 1, "{:?}", bad.anomalies);
+        assert_eq!(f[0].location.line, 14);
+        assert_eq!(f[0].severity, "error");
+        assert_eq!(
+            (f[0].expected.as_deref(), f[0].actual.as_deref()),
+            (Some("2026"), Some("2025"))
+        );
+    }
+
+    #[test]
+    fn y001_prior_year_figure_beside_this_years_is_not_a_wrong_year() {
+        let d = doc(
+            &[
+                "一、收支预算总体安排情况",
+                "2025 年部门收支总预算 9.00 万元，2026 年部门收支总预算 10.00 万元，比 2025 年预算增加 1.00 万元。",
+            ],
+            NOTE,
+        );
+        assert!(findings(&d, "Y001").is_empty(), "{:?}", d.anomalies);
+    }
+
+    #[test]
+    fn y002_compared_year() {
+        let bad = doc(
+            &[
+                "一、收支预算总体安排情况",
+                "2026 年部门收支总预算 10.00 万元，比 2024 年预算增加 1.00 万元。",
+            ],
+            NOTE,
+        );
+        let f = findings(&bad, "Y002");
+        assert_eq!(f.len(), 1, "{:?}", bad.anomalies);
+        assert_eq!(f[0].expected.as_deref(), Some("2025"));
+        // Actuals of the year before last, and a point in time, are legitimate.
+        let good = doc(
+            &[
+                "一、收支预算总体安排情况",
+                "2026 年部门收支总预算 10.00 万元，比 2024 年决算数增加 1.00 万元。",
+                "",
+                "2026 年一般公共预算拨款 10.00 万元，比 2025 年预算增加 1.00 万元。",
+            ],
+            NOTE,
+        );
+        assert!(findings(&good, "Y002").is_empty(), "{:?}", good.anomalies);
+    }
+
+    #[test]
+    fn y003_note_and_heading_years() {
+        let good = doc(
+            &[
+                "一、国有资产占有使用情况",
+                "截至2025年12月31日，部门共有车辆1辆。",
+            ],
+            NOTE,
+        );
+        assert!(findings(&good, "Y003").is_empty(), "{:?}", good.anomalies);
+        // A cited document's title and a heading on last year's execution keep their years.
+        let quoted = doc(
+            &["一、2025年预算执行情况", "部门预算管理。"],
+            "备注:根据《2025年预算管理办法》，本单位 2026 年没有政府性基金支出",
+        );
+        assert!(
+            findings(&quoted, "Y003").is_empty(),
+            "{:?}",
+            quoted.anomalies
+        );
+        let bad = doc(
+            &["一、2025年收支预算总体安排情况", "部门预算管理。"],
+            "备注:本单位 2025 年没有使用政府性基金拨款安排的支出",
+        );
+        assert_eq!(lines_of(&bad, "Y003"), vec![9, 13], "{:?}", bad.anomalies);
+    }
+
+    #[test]
+    fn y003_prior_year_columns_of_table_11() {
+        let d = sample_with(&[(397, "\t\t\t\t\t2024 年\t2023 年")]);
+        let f = findings(&d, "Y003");
+        assert_eq!(f.len(), 1, "{:?}", f);
+        assert_eq!(f[0].location.table.as_deref(), Some("表11"));
+        assert_eq!(f[0].expected.as_deref(), Some("2025年, 2024年"));
+    }
+
+    #[test]
+    fn t001_doubled_punctuation() {
+        let bad = doc(&["一、收支预算总体安排情况", "部门预算管理。。"], NOTE);
+        assert_eq!(lines_of(&bad, "T001"), vec![14]);
+        let good = doc(&["一、收支预算总体安排情况", "部门预算管理……"], NOTE);
+        assert!(findings(&good, "T001").is_empty());
+    }
+
+    #[test]
+    fn t002_unbalanced_brackets() {
+        let bad = doc(
+            &[
+                "一、收支预算总体安排情况",
+                "科学技术支出（类）科学技术管理事务（款 行政运行（项）10.00万元。",
+                "",
+                "“三公”经费”支出。",
+            ],
+            NOTE,
+        );
+        assert_eq!(lines_of(&bad, "T002"), vec![14, 16], "{:?}", bad.anomalies);
+        let good = doc(
+            &[
+                "一、收支预算总体安排情况",
+                "维修（护)费和“三公”经费。",
+                "",
+                "1）公务用车购置费 0 万元。",
+            ],
+            NOTE,
+        );
+        assert!(findings(&good, "T002").is_empty(), "{:?}", good.anomalies);
+    }
+
+    #[test]
+    fn t003_truncated_sentences() {
+        let bad = doc(
+            &[
+                "一、收支预算总体安排情况",
+                "比 2025 年预算增加 1.00 万元，主要原因是。",
+                "",
+                "二、收入预算安排情况",
+                "部门预算收入 10.00 万元，其中：",
+            ],
+            NOTE,
+        );
+        let f = findings(&bad, "T003");
+        assert_eq!(f.len(), 2, "{:?}", bad.anomalies);
+        assert!(f.iter().all(|a| a.severity == "warning"));
+        let stop = doc(
+            &[
+                "一、收支预算总体安排情况",
+                "部门预算收入 10.00 万元，增长 1%",
+            ],
+            NOTE,
+        );
+        let f = findings(&stop, "T003");
+        assert_eq!(f.len(), 1, "{:?}", stop.anomalies);
+        assert_eq!(f[0].severity, "info");
+        let good = doc(
+            &[
+                "一、收支预算总体安排情况",
+                "部门预算收入 10.00 万元，其中：",
+                "",
+                "1.一般公共预算财政拨款收入 10.00 万元，主要原因是新招录人员。",
+                "",
+                "按照支出功能分类科目，主要用于：",
+                "",
+                "科学技术支出 10.00 万元。",
+                "",
+                "现将有关情况说明具体如下。",
+                "",
+                "（一）人员经费 10.00 万元。",
+            ],
+            NOTE,
+        );
+        assert!(findings(&good, "T003").is_empty(), "{:?}", good.anomalies);
+    }
+
+    #[test]
+    fn t004_placeholders() {
+        let bad = doc(
+            &[
+                "一、收支预算总体安排情况",
+                "XX局收入比上年增加（减少）XX万元。",
+            ],
+            NOTE,
+        );
+        let f = findings(&bad, "T004");
+        assert_eq!(f.len(), 1, "{:?}", bad.anomalies);
+        assert_eq!(f[0].severity, "error");
+        assert_eq!(f[0].actual.as_deref(), Some("XX局 增加(减少) XX"));
+        let good = doc(
+            &["一、收支预算总体安排情况", "购置XXL型号设备和MAXX系统。"],
+            NOTE,
+        );
+        assert!(findings(&good, "T004").is_empty(), "{:?}", good.anomalies);
+    }
+
+    #[test]
+    fn t005_doubled_character() {
+        let bad = doc(&["一、收支预算总体安排情况", "新兴产业蓬勃 勃发展。"], NOTE);
+        assert_eq!(lines_of(&bad, "T005"), vec![14]);
+        let good = doc(&["一、收 入 总 计", "新兴产业蓬勃 发展。"], NOTE);
+        assert!(findings(&good, "T005").is_empty(), "{:?}", good.anomalies);
+    }
+
+    #[test]
+    fn sample_findings() {
+        let d = sample_with(&[]);
+        let got: Vec<(&str, usize, &str)> = d
+            .anomalies
+            .iter()
+            .filter(|a| a.rule.starts_with('Y') || a.rule.starts_with('T'))
+            .map(|a| (a.rule, a.location.line, a.severity))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("T005", 513, "info"),
+                ("T003", 730, "info"),
+                ("Y001", 752, "error")
+            ]
+        );
+    }
+}

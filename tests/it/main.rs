@@ -5,4 +5,5 @@ mod cli;
 mod datapackage;
 mod golden;
 mod robust;
+mod validation;
 mod variants;
