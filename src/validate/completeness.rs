@@ -263,26 +263,39 @@ fn performance_names<'a>(cx: &Cx<'a>) -> Vec<(&'a Table, String, Option<usize>, 
 // ---------------------------------------------------------------------------------------------
 // K001: counts.
 
-/// A count fact located in its line: byte range and value.
-struct Count {
+/// A count fact located in its paragraph (after page-break and wrap joins): byte range and value.
+struct Count<'d> {
     line: usize,
+    /// The paragraph's text, and which paragraph it is (counts compare positions only within one).
+    text: &'d str,
+    para: usize,
     start: usize,
     end: usize,
     value: Decimal,
     unit: String,
 }
 
-/// The narrative's count facts, each located in its line's text (facts not found there are left
-/// out: their line was joined across a page break).
-fn located_counts(cx: &Cx<'_>) -> Vec<Count> {
+/// The narrative's count facts, each located in the text of the paragraph holding its line. Working
+/// on paragraphs, not lines, keeps a phrase that wraps (a PDF's narrow column) in one piece.
+fn located_counts<'d>(cx: &Cx<'d>) -> Vec<Count<'d>> {
     let d = cx.d;
-    let mut out: Vec<Count> = Vec::new();
+    let paragraphs: Vec<(&'d str, &'d [usize])> = d
+        .narrative
+        .sections
+        .iter()
+        .flat_map(|s| s.paragraphs.iter())
+        .map(|p| (p.text.as_str(), p.lines.as_slice()))
+        .collect();
+    let mut out: Vec<Count<'d>> = Vec::new();
     let mut cursor: Option<(usize, usize)> = None;
     for f in d.narrative.facts.iter().filter(|f| f.kind == "count") {
         let line = f.loc.line;
-        let text = line_text(cx, line);
+        let Some(para) = paragraphs.iter().position(|(_, lines)| lines.contains(&line)) else {
+            continue;
+        };
+        let text = paragraphs[para].0;
         let from = match cursor {
-            Some((l, end)) if l == line => end,
+            Some((p, end)) if p == para => end,
             _ => 0,
         };
         let (Some(value), Some(i)) = (
@@ -293,9 +306,11 @@ fn located_counts(cx: &Cx<'_>) -> Vec<Count> {
         };
         let start = from + i;
         let end = start + f.raw.len();
-        cursor = Some((line, end));
+        cursor = Some((para, end));
         out.push(Count {
             line,
+            text,
+            para,
             start,
             end,
             value,
@@ -323,7 +338,7 @@ fn counts(cx: &mut Cx<'_>, projects: &[Project<'_>]) {
 }
 
 /// `3个项目支出绩效目标` against 表10 (and 表12).
-fn project_counts(cx: &mut Cx<'_>, counts: &[Count], projects: &[Project<'_>]) {
+fn project_counts(cx: &mut Cx<'_>, counts: &[Count<'_>], projects: &[Project<'_>]) {
     let nouns = vocab(cx, "narrative", "project_count_noun");
     let partial = vocab(cx, "narrative", "count_partial_word");
     let n12 = cx.tables("project_performance").count();
@@ -336,7 +351,7 @@ fn project_counts(cx: &mut Cx<'_>, counts: &[Count], projects: &[Project<'_>]) {
         return;
     };
     for c in counts {
-        let text = line_text(cx, c.line);
+        let text = c.text;
         let after = text[c.end..].trim_start();
         let Some(noun) = prefix_word(after, nouns) else {
             continue;
@@ -382,11 +397,11 @@ fn bracket_depth(text: &str, at: usize) -> i32 {
 }
 
 /// `共有车辆3辆。其中：业务用车1辆、…`: the items must add up to the total.
-fn breakdown_counts(cx: &mut Cx<'_>, counts: &[Count]) {
+fn breakdown_counts(cx: &mut Cx<'_>, counts: &[Count<'_>]) {
     let totals = vocab(cx, "narrative", "count_total_word");
     let connectors = vocab(cx, "narrative", "connector");
     for (k, total) in counts.iter().enumerate() {
-        let text = line_text(cx, total.line);
+        let text = total.text;
         let clause = clause_before(text, total.start);
         if !totals.iter().any(|w| clause.contains(w.as_str())) {
             continue;
@@ -412,13 +427,13 @@ fn breakdown_counts(cx: &mut Cx<'_>, counts: &[Count]) {
             .map_or(text.len(), |i| list_start + i);
         let items: Vec<&Count> = counts[k + 1..]
             .iter()
-            .filter(|c| c.line == total.line && c.unit == total.unit)
+            .filter(|c| c.para == total.para && c.unit == total.unit)
             .filter(|c| c.start >= list_start && c.end <= list_end)
             .filter(|c| bracket_depth(&text[list_start..], c.start - list_start) == 0)
             .collect();
         let between_counts = counts[k + 1..]
             .iter()
-            .any(|c| c.line == total.line && c.start >= total.end && c.end <= list_start);
+            .any(|c| c.para == total.para && c.start >= total.end && c.end <= list_start);
         if items.is_empty() || between_counts {
             continue;
         }
