@@ -29,7 +29,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// File extensions picked up when a folder is searched.
-const INPUT_EXTENSIONS: &[&str] = &["txt", "text"];
+const INPUT_EXTENSIONS: &[&str] = &["txt", "text", "pdf"];
 
 /// Where the per-document parts live inside the output directory.
 const PARTS_DIR: &str = ".parts";

@@ -21,10 +21,8 @@ pub enum DocError {
         "{path}: not a budget disclosure (no standard table and no narrative part was recognised)"
     )]
     NotADisclosure { path: String },
-    #[error(
-        "{path}: unsupported file type `{ext}` (text files are read; PDF support is not built yet)"
-    )]
-    Unsupported { path: String, ext: String },
+    #[error(transparent)]
+    Pdf(#[from] ingest::pdf::PdfError),
 }
 
 /// Runs every stage on one decoded text, validating with the default settings.
@@ -206,9 +204,15 @@ pub(crate) fn process_path(
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    if ext == "pdf" {
-        return Err(DocError::Unsupported { path: display, ext });
-    }
-    let source = ingest::read_text(path)?;
+    let source = if ext == "pdf" {
+        let bytes = std::fs::read(path).map_err(|source| ingest::IngestError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let pdf = ingest::pdf::read(path, &bytes, &ingest::pdf::Limits::default())?;
+        ingest::SourceText::from_pdf(path, &bytes, pdf)
+    } else {
+        ingest::read_text(path)?
+    };
     process_source(&source, &display, grammars, validation)
 }

@@ -58,7 +58,9 @@ pub struct SourceText {
 impl SourceText {
     /// The page line `n` came from (PDF input).
     pub fn page_of(&self, line: usize) -> Option<usize> {
-        line.checked_sub(1).and_then(|i| self.line_pages.get(i)).copied()
+        line.checked_sub(1)
+            .and_then(|i| self.line_pages.get(i))
+            .copied()
     }
 
     /// The box of cell `cell` of line `n` (PDF input).

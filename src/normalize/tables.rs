@@ -343,7 +343,9 @@ fn read_grid(raw: &RawTable<'_>, doc: &Grammar, decimals: Option<u32>, cx: &mut 
             row.name.as_deref(),
             cx,
         );
-        row.value_cells = (0..values.len()).map(|i| Some(nkeys + merged_cells + i)).collect();
+        row.value_cells = (0..values.len())
+            .map(|i| Some(nkeys + merged_cells + i))
+            .collect();
         row.values = values;
         row.unreadable = unreadable;
         rows.push(row);

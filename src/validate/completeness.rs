@@ -290,7 +290,10 @@ fn located_counts<'d>(cx: &Cx<'d>) -> Vec<Count<'d>> {
     let mut cursor: Option<(usize, usize)> = None;
     for f in d.narrative.facts.iter().filter(|f| f.kind == "count") {
         let line = f.loc.line;
-        let Some(para) = paragraphs.iter().position(|(_, lines)| lines.contains(&line)) else {
+        let Some(para) = paragraphs
+            .iter()
+            .position(|(_, lines)| lines.contains(&line))
+        else {
             continue;
         };
         let text = paragraphs[para].0;

@@ -4,6 +4,7 @@
 mod cli;
 mod datapackage;
 mod golden;
+mod pdf;
 mod robust;
 mod validation;
 mod variants;

@@ -9,7 +9,30 @@
 //! own transformations (producers flip and scale the coordinate system); `f32` is fine here — these are
 //! positions, never money.
 
-use std::path::PathBuf;
+pub mod cmap;
+pub mod content;
+mod encodings;
+pub mod fonts;
+pub mod layout;
+
+use std::path::{Path, PathBuf};
+
+pub use content::Limits;
+
+/// Reads a PDF's bytes into lines: content and fonts, then layout. A document whose pages have no
+/// text at all (scanned) is [`PdfError::NoTextLayer`], naming its page count.
+pub fn read(path: &Path, bytes: &[u8], limits: &Limits) -> Result<PdfText, PdfError> {
+    let pages = content::read_pages(path, bytes, limits)?;
+    let text = layout::layout(&pages);
+    let has_text = text.lines.iter().any(|l| !l.text.trim().is_empty());
+    if !has_text && text.undecodable_pages.is_empty() {
+        return Err(PdfError::NoTextLayer {
+            path: path.to_owned(),
+            pages: text.pages,
+        });
+    }
+    Ok(text)
+}
 
 /// An axis-aligned box in page points: `x0 <= x1`, `y0 <= y1` (y grows upwards).
 pub use crate::model::BBox;
@@ -80,6 +103,8 @@ pub enum PdfError {
     Malformed { path: PathBuf, message: String },
     #[error("{path}: encrypted PDF that does not open with an empty password")]
     Encrypted { path: PathBuf },
-    #[error("{path}: no text layer (scanned or image-only PDF, {pages} page(s)); OCR is not supported")]
+    #[error(
+        "{path}: no text layer (scanned or image-only PDF, {pages} page(s)); OCR is not supported"
+    )]
     NoTextLayer { path: PathBuf, pages: usize },
 }
