@@ -6,6 +6,7 @@
 //! columns (see [`super::datapackage`]); keep the two in step.
 
 use crate::model::{Dataset, Row, Table};
+use crate::normalize::number::unit_factor;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -90,12 +91,8 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 
 /// The amount in 元: 万元 values × 10,000; empty when the unit is unknown.
 fn in_yuan(value: &str, unit: Option<&str>) -> String {
-    let Ok(v) = Decimal::from_str(value) else {
-        return String::new();
-    };
-    match unit {
-        Some("万元") => (v * Decimal::from(10_000)).to_string(),
-        Some("元") => v.to_string(),
+    match (Decimal::from_str(value), unit.and_then(unit_factor)) {
+        (Ok(v), Some(f)) => (v * f).to_string(),
         _ => String::new(),
     }
 }

@@ -124,6 +124,17 @@ fn valid_integer_part(int: &str) -> bool {
         && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// How many 元 one money unit is (`万元` → 10,000); None for a unit that is not money.
+pub fn unit_factor(unit: &str) -> Option<Decimal> {
+    match unit {
+        "元" => Some(Decimal::ONE),
+        "千元" => Some(Decimal::from(1_000)),
+        "万元" => Some(Decimal::from(10_000)),
+        "亿元" => Some(Decimal::from(100_000_000)),
+        _ => None,
+    }
+}
+
 /// Parses a canonical amount as an exact decimal.
 pub fn to_decimal(text: &str) -> Option<Decimal> {
     Decimal::from_str(text).ok()

@@ -15,11 +15,11 @@
 use super::names::{same_project, similarity};
 use super::rules::{Rule, Severity};
 use super::table::CHECK_SKIPPED;
-use super::{Cx, Outcome, Sum, cell_location, row_label, unreadable, value};
+use super::{Cx, Outcome, Sum, cell_location, row_label, total_row, unreadable, value};
 use crate::grammar::Grammar;
 use crate::model::{FundingLine, Loc, Location, Performance, Quantity, Row, Table};
 use crate::normalize::cells::fold;
-use crate::normalize::number::canonical_amount;
+use crate::normalize::number::{canonical_amount, unit_factor};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
@@ -360,17 +360,6 @@ fn fig(label: String, value: Decimal, unit: Option<String>, loc: Location) -> Go
     }
 }
 
-/// Size of a money unit in 元.
-fn unit_factor(unit: &str) -> Option<Decimal> {
-    match unit {
-        "元" => Some(Decimal::ONE),
-        "千元" => Some(Decimal::from(1_000)),
-        "万元" => Some(Decimal::from(10_000)),
-        "亿元" => Some(Decimal::from(100_000_000)),
-        _ => None,
-    }
-}
-
 /// The unit to compare figures in: theirs when they agree, else the coarsest (its rounding governs).
 fn common_unit<'f>(figs: impl IntoIterator<Item = &'f Fig>) -> Option<String> {
     let mut best: Option<(Decimal, &str)> = None;
@@ -652,16 +641,6 @@ fn cell(cx: &Cx<'_>, t: &Table, row: &Row, col: &str, label: String) -> Got {
     )
 }
 
-/// The total row: the first row without code or side that is unlabelled or labelled as a total.
-fn total_row<'t>(cx: &Cx<'_>, t: &'t Table) -> Option<&'t Row> {
-    let totals = words(cx, "total_row");
-    t.rows.iter().find(|r| {
-        r.code.is_none()
-            && r.side.is_none()
-            && r.name.as_deref().is_none_or(|n| totals.contains(&fold(n)))
-    })
-}
-
 /// A column of a grid table's total row (zero for a table printed empty with its note).
 fn total_cell(cx: &Cx<'_>, t: Option<&Table>, col: &str) -> Got {
     let Some(t) = t else {
@@ -676,7 +655,7 @@ fn total_cell(cx: &Cx<'_>, t: Option<&Table>, col: &str) -> Got {
             loc: table_location(t),
         });
     }
-    let Some(row) = total_row(cx, t) else {
+    let Some(row) = total_row(t, cx.grammars.document()) else {
         return Err(Miss::Unread(
             format!("{} has no total row", t.id),
             table_location(t),
@@ -998,7 +977,7 @@ fn class_lines(cx: &mut Cx<'_>, summary: &Table, details: &[&Table]) {
     let mut class_names: BTreeMap<String, String> = BTreeMap::new();
     for t in details {
         // A row whose code could not be read belongs to a class we cannot tell.
-        let total = total_row(cx, t);
+        let total = total_row(t, cx.grammars.document());
         if let Some(r) = t
             .rows
             .iter()
@@ -1371,7 +1350,7 @@ fn three_public(cx: &mut Cx<'_>) {
                 loc: table_location(t7),
             })
         } else {
-            match total_row(cx, t7).or_else(|| t7.rows.first()) {
+            match total_row(t7, cx.grammars.document()).or_else(|| t7.rows.first()) {
                 Some(row) => cell(cx, t7, row, col7, format!("{} {col7}", t7.id)),
                 None => Err(Miss::Unread(
                     format!("{} has no rows", t7.id),
@@ -2309,7 +2288,7 @@ fn project_rows<'t>(cx: &Cx<'_>, t10: &'t Table) -> Vec<&'t Row> {
     if !with_attrs.is_empty() {
         return with_attrs;
     }
-    let total = total_row(cx, t10);
+    let total = total_row(t10, cx.grammars.document());
     t10.rows
         .iter()
         .filter(|r| r.name.is_some() && !total.is_some_and(|t| std::ptr::eq(t, *r)))

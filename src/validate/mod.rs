@@ -225,6 +225,21 @@ pub struct Sum<'s> {
     pub location: Location,
 }
 
+/// The total row of a table: the first row without code or side that is unlabelled or labelled with
+/// a `total_row` word of the document vocabulary (`合计`).
+pub fn total_row<'t>(t: &'t Table, doc: &crate::grammar::Grammar) -> Option<&'t Row> {
+    let totals = doc.vocab("total_row");
+    t.rows.iter().find(|r| {
+        r.code.is_none()
+            && r.side.is_none()
+            && r.name.as_deref().is_none_or(|n| {
+                totals
+                    .iter()
+                    .any(|w| crate::normalize::cells::fold_eq(w, n))
+            })
+    })
+}
+
 /// A row's value in a column, as a decimal (blank or unreadable: None).
 pub fn value(t: &Table, row: &Row, column: &str) -> Option<Decimal> {
     let i = t.columns.iter().position(|c| c == column)?;

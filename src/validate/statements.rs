@@ -15,10 +15,11 @@
 use super::names::{project_key, same_project, similarity};
 use super::rules::{Rule, Severity};
 use super::table::{CHECK_SKIPPED, ROUNDING_DIFFERENCE};
-use super::{Cx, cell_location, row_label, value};
+use super::{Cx, cell_location, row_label, total_row, value};
 use crate::grammar::{Check, Grammar, SideTerms};
 use crate::model::{Fact, Location, Row, Statement, Table};
 use crate::normalize::cells::fold;
+use crate::normalize::number::unit_factor;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
@@ -175,20 +176,9 @@ fn half_unit(v: Decimal) -> Decimal {
     Decimal::try_new(5, v.scale() + 1).unwrap_or(Decimal::ZERO)
 }
 
-/// How many 元 one unit is.
-fn factor(unit: &str) -> Option<Decimal> {
-    match unit {
-        "元" => Some(Decimal::ONE),
-        "千元" => Some(Decimal::from(1_000)),
-        "万元" => Some(Decimal::from(10_000)),
-        "亿元" => Some(Decimal::from(100_000_000)),
-        _ => None,
-    }
-}
-
 /// `v` in `from` expressed in `to`; unknown units are taken as equal.
 fn convert(v: Decimal, from: Option<&str>, to: Option<&str>) -> Option<Decimal> {
-    match (from.and_then(factor), to.and_then(factor)) {
+    match (from.and_then(unit_factor), to.and_then(unit_factor)) {
         (Some(f), Some(t)) if f != t => v.checked_mul(f)?.checked_div(t),
         _ => Some(v),
     }
@@ -740,17 +730,6 @@ fn project_target<'a>(subject: &str, projects: &[&'a Row]) -> Option<Target<'a>>
 
 // ---------------------------------------------------------------------------------------------
 // Table figures
-
-/// The total row of a grid table: the first code-less row that is unlabelled or a total word.
-fn total_row<'t>(t: &'t Table, doc: &Grammar) -> Option<&'t Row> {
-    t.rows.iter().find(|r| {
-        r.code.is_none()
-            && r.side.is_none()
-            && r.name
-                .as_deref()
-                .is_none_or(|n| doc.vocab("total_row").iter().any(|w| fold(w) == fold(n)))
-    })
-}
 
 fn figure(cx: &Cx<'_>, t: &Table, row: &Row, column: &str) -> Option<Figure> {
     let v = value(t, row, column)?;

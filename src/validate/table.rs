@@ -3,7 +3,7 @@
 //! `V001` checks that could not run.
 
 use super::rules::{Rule, Severity};
-use super::{Cx, Sum, cell_location, row_label, unreadable, value};
+use super::{Cx, Sum, cell_location, row_label, total_row, unreadable, value};
 use crate::grammar::{Check, Grammar, SideTerms};
 use crate::model::{Location, Row, Table};
 use crate::normalize::cells::fold;
@@ -284,17 +284,6 @@ fn tree(cx: &mut Cx<'_>, t: &Table) {
         };
         compare_rows(cx, &HIERARCHY_SUM, t, parent, &children, &what);
     }
-}
-
-/// The total row: the first row without a code that is unlabelled or labelled as a total.
-fn total_row<'t>(t: &'t Table, doc: &Grammar) -> Option<&'t Row> {
-    t.rows.iter().find(|r| {
-        r.code.is_none()
-            && r.side.is_none()
-            && r.name
-                .as_deref()
-                .is_none_or(|n| doc.vocab("total_row").iter().any(|w| fold(w) == fold(n)))
-    })
 }
 
 fn total(cx: &mut Cx<'_>, t: &Table, doc: &Grammar) {
