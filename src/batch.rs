@@ -39,6 +39,8 @@ pub struct BatchOptions<'a> {
     pub out_dir: &'a Path,
     pub grammars: &'a GrammarSet,
     pub validation: &'a validate::Config,
+    /// Resource limits for reading a PDF.
+    pub limits: &'a ingest::pdf::Limits,
     /// Skip documents whose content hash and tool version match their existing output.
     pub incremental: bool,
     /// Called after each document (for a progress display): `(done, failed)` so far.
@@ -179,8 +181,10 @@ pub fn run_batch(paths: &[PathBuf], opts: &BatchOptions<'_>) -> anyhow::Result<S
 /// Processes one document (or reuses its previous output) and writes its files.
 fn one_document(path: &Path, parts: &Parts, opts: &BatchOptions<'_>) -> SummaryEntry {
     let input = path.display().to_string();
-    let sha256 = std::fs::read(path)
-        .map(|b| ingest::sha256_hex(&b))
+    let bytes = ingest::read_bytes(path);
+    let sha256 = bytes
+        .as_ref()
+        .map(|b| ingest::sha256_hex(b))
         .unwrap_or_default();
     if opts.incremental
         && let Some(entry) = reusable(parts, &sha256)
@@ -188,7 +192,8 @@ fn one_document(path: &Path, parts: &Parts, opts: &BatchOptions<'_>) -> SummaryE
         return entry;
     }
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        pipeline::process_path(path, opts.grammars, opts.validation)
+        let bytes = bytes.map_err(pipeline::DocError::from)?;
+        pipeline::process_bytes(path, &bytes, opts.grammars, opts.validation, opts.limits)
     }));
     let result = match outcome {
         Ok(r) => r.map_err(|e| e.to_string()),

@@ -175,6 +175,7 @@ fn run() -> anyhow::Result<ExitCode> {
                     .build_global()
                     .context("starting the worker threads")?;
             }
+            let limits = cnbudget::ingest::pdf::Limits::default();
             let validation = validate::Config {
                 tolerance: validate::Tolerance {
                     per_addend_wan: tolerance_wan,
@@ -201,6 +202,7 @@ fn run() -> anyhow::Result<ExitCode> {
                     out_dir: &out,
                     grammars: &grammars,
                     validation: &validation,
+                    limits: &limits,
                     incremental,
                     progress: Some(&on_done),
                 },

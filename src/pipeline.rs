@@ -188,31 +188,36 @@ fn sub_units(tables: &[Table]) -> Vec<SubUnit> {
     out
 }
 
-/// Reads and processes one file with the default validation settings.
+/// Reads and processes one file with the default validation settings and limits.
 pub fn process_file(path: &Path, grammars: &GrammarSet) -> Result<Dataset, DocError> {
-    process_path(path, grammars, &validate::Config::default()).map(|(d, _)| d)
+    let bytes = ingest::read_bytes(path)?;
+    let limits = ingest::pdf::Limits::default();
+    process_bytes(
+        path,
+        &bytes,
+        grammars,
+        &validate::Config::default(),
+        &limits,
+    )
+    .map(|(d, _)| d)
 }
 
-/// Reads and processes one file; also gives back its canonical lines.
-pub(crate) fn process_path(
+/// Processes one file's bytes (PDF or text, told apart by content); also gives back its canonical
+/// lines, for report excerpts.
+pub(crate) fn process_bytes(
     path: &Path,
+    bytes: &[u8],
     grammars: &GrammarSet,
     validation: &validate::Config,
+    limits: &ingest::pdf::Limits,
 ) -> Result<(Dataset, Vec<normalize::Line>), DocError> {
     let display = path.display().to_string();
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    let source = if ext == "pdf" {
-        let bytes = std::fs::read(path).map_err(|source| ingest::IngestError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        let pdf = ingest::pdf::read(path, &bytes, &ingest::pdf::Limits::default())?;
-        ingest::SourceText::from_pdf(path, &bytes, pdf)
-    } else {
-        ingest::read_text(path)?
+    let source = match ingest::sniff(path, bytes)? {
+        ingest::Kind::Pdf => {
+            let pdf = ingest::pdf::read(path, bytes, limits)?;
+            ingest::SourceText::from_pdf(path, bytes, pdf)
+        }
+        ingest::Kind::Text => ingest::decode(path, bytes)?,
     };
     process_source(&source, &display, grammars, validation)
 }

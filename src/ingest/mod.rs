@@ -33,6 +33,8 @@ pub enum IngestError {
     UnknownEncoding { path: PathBuf, offset: usize },
     #[error("{path}: file is larger than the {limit}-byte limit")]
     TooLarge { path: PathBuf, limit: u64 },
+    #[error("{path}: named .pdf but is not a PDF ({what})")]
+    NotPdf { path: PathBuf, what: &'static str },
 }
 
 /// Text files above this size are refused rather than read whole (disclosures are < 1 MB).
@@ -95,19 +97,67 @@ impl SourceText {
 
 /// Reads and decodes one text file.
 pub fn read_text(path: &Path) -> Result<SourceText, IngestError> {
+    decode(path, &read_bytes(path)?)
+}
+
+/// Input files above this size are refused rather than read whole (PDF disclosures are a few MB).
+pub const MAX_INPUT_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Reads a file's bytes, refusing files over the size limit for their kind.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, IngestError> {
     let io = |source| IngestError::Io {
         path: path.to_owned(),
         source,
     };
     let len = std::fs::metadata(path).map_err(io)?.len();
-    if len > MAX_TEXT_BYTES {
+    let limit = if has_pdf_extension(path) {
+        MAX_INPUT_BYTES
+    } else {
+        MAX_TEXT_BYTES
+    };
+    if len > limit {
         return Err(IngestError::TooLarge {
             path: path.to_owned(),
-            limit: MAX_TEXT_BYTES,
+            limit,
         });
     }
-    let bytes = std::fs::read(path).map_err(io)?;
-    decode(path, &bytes)
+    std::fs::read(path).map_err(io)
+}
+
+fn has_pdf_extension(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+}
+
+/// What a file's bytes are: a PDF (`%PDF-` within the first KiB, as readers accept it) or text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Pdf,
+    Text,
+}
+
+/// Tells PDF from text by content, not name; a `.pdf` that is not a PDF (an HTML error page saved
+/// by a crawler, say) is an error naming what it looks like.
+pub fn sniff(path: &Path, bytes: &[u8]) -> Result<Kind, IngestError> {
+    let head = &bytes[..bytes.len().min(1024)];
+    if head.windows(5).any(|w| w == b"%PDF-") {
+        return Ok(Kind::Pdf);
+    }
+    if !has_pdf_extension(path) {
+        return Ok(Kind::Text);
+    }
+    let lower = String::from_utf8_lossy(head).to_lowercase();
+    let what = if bytes.is_empty() {
+        "the file is empty"
+    } else if lower.contains("<html") || lower.contains("<!doctype") {
+        "it is an HTML page"
+    } else {
+        "no %PDF- header"
+    };
+    Err(IngestError::NotPdf {
+        path: path.to_owned(),
+        what,
+    })
 }
 
 /// Decodes bytes already in memory; `path` is used for provenance and messages only.
@@ -308,6 +358,29 @@ mod tests {
         assert!(matches!(
             dec(b"abc\xFF\xFFdef"),
             Err(IngestError::UnknownEncoding { offset: 3, .. })
+        ));
+    }
+
+    #[test]
+    fn sniffs_pdf_by_content() {
+        let p = Path::new("a.pdf");
+        assert_eq!(sniff(p, b"%PDF-1.7\n...").unwrap(), Kind::Pdf);
+        assert_eq!(sniff(Path::new("a.txt"), b"%PDF-1.4").unwrap(), Kind::Pdf);
+        assert_eq!(
+            sniff(Path::new("a.txt"), "表 1".as_bytes()).unwrap(),
+            Kind::Text
+        );
+        let e = sniff(p, b"<!DOCTYPE html><html><body>404</body></html>").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a.pdf: named .pdf but is not a PDF (it is an HTML page)"
+        );
+        assert!(matches!(
+            sniff(p, b""),
+            Err(IngestError::NotPdf {
+                what: "the file is empty",
+                ..
+            })
         ));
     }
 
