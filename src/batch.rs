@@ -304,7 +304,7 @@ fn write_failed_parts(
 /// Writes the batch-wide files from the parts, in input order.
 fn assemble(out: &Path, parts_dir: &Path, ids: &[String], summary: &Summary) -> anyhow::Result<()> {
     let write = |name: &str, bytes: &[u8]| {
-        emit::write_atomic(&out.join(name), bytes)
+        emit::write_durable(&out.join(name), bytes)
             .with_context(|| format!("writing {}", out.join(name).display()))
     };
     write("summary.json", emit::to_json(summary)?.as_bytes())?;

@@ -110,8 +110,19 @@ pub fn to_json<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
     Ok(s)
 }
 
-/// Writes `bytes` to `path` atomically (temporary file in the same directory, then rename).
+/// Writes `bytes` to `path` atomically (temporary file in the same directory, then rename): a reader,
+/// or a run killed midway, never sees a partial file. Not flushed to the disk: per-document files can
+/// be rebuilt by an `--incremental` rerun, and an fsync each would dominate a batch's wall time.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_via_temp(path, bytes, false)
+}
+
+/// [`write_atomic`], and the data is on the disk before the rename (for the batch-wide files).
+pub fn write_durable(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_via_temp(path, bytes, true)
+}
+
+fn write_via_temp(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
@@ -121,7 +132,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
+        if durable {
+            f.sync_all()?;
+        }
     }
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
