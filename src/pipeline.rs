@@ -3,7 +3,9 @@
 
 use crate::grammar::GrammarSet;
 use crate::ingest::{self, SourceText};
-use crate::model::{Dataset, DocumentInfo, Loc, SCHEMA_VERSION, Source, SubUnit, Table};
+use crate::model::{
+    Anomaly, Dataset, DocumentInfo, Loc, Location, SCHEMA_VERSION, Source, SubUnit, Table,
+};
 use crate::normalize::{self, tables::read_table};
 use crate::{narrative, parse, validate};
 use std::collections::BTreeSet;
@@ -106,6 +108,7 @@ fn process_source(
     };
     let findings = validate::validate(&dataset, &lines, grammars, validation);
     dataset.anomalies.extend(findings);
+    dataset.anomalies.extend(page_findings(source));
     if source.format == "pdf" {
         attach_pages(&mut dataset, source);
     }
@@ -113,6 +116,47 @@ fn process_source(
         .anomalies
         .sort_by(|a, b| (&a.location, a.rule, &a.message).cmp(&(&b.location, b.rule, &b.message)));
     Ok((dataset, lines))
+}
+
+/// One finding per PDF page whose text could not be decoded or that has no text layer. They point
+/// at the page's first line (or line 1 when the page gave none).
+fn page_findings(source: &SourceText) -> Vec<Anomaly> {
+    use validate::rules::extraction::{IMAGE_ONLY_PAGE, UNDECODABLE_TEXT};
+    let first_line = |page: usize| {
+        source
+            .line_pages
+            .iter()
+            .position(|&p| p == page)
+            .map_or(1, |i| i + 1)
+    };
+    let finding = |rule: &validate::rules::Rule, page: usize, message: String| Anomaly {
+        rule: rule.code,
+        kind: rule.kind,
+        severity: rule.severity.as_str(),
+        message,
+        location: Location {
+            line: first_line(page),
+            page: Some(page),
+            ..Location::default()
+        },
+        expected: None,
+        actual: None,
+    };
+    let undecodable = source.undecodable_pages.iter().map(|&p| {
+        finding(
+            &UNDECODABLE_TEXT,
+            p,
+            format!("page {p} shows text in a font that cannot be decoded; that text is left out"),
+        )
+    });
+    let images = source.image_only_pages.iter().map(|&p| {
+        finding(
+            &IMAGE_ONLY_PAGE,
+            p,
+            format!("page {p} is an image with no text layer (scanned); its content is not read"),
+        )
+    });
+    undecodable.chain(images).collect()
 }
 
 /// PDF provenance: the page of every located item, and the box of every table value.
@@ -142,7 +186,7 @@ fn attach_pages(d: &mut Dataset, source: &SourceText) {
         page(&mut s.loc);
     }
     for a in &mut d.anomalies {
-        a.location.page = source.page_of(a.location.line);
+        a.location.page = a.location.page.or_else(|| source.page_of(a.location.line));
     }
     if let Some(l) = d.document.loc.as_mut() {
         page(l);
@@ -220,4 +264,28 @@ pub(crate) fn process_bytes(
         ingest::Kind::Text => ingest::decode(path, bytes)?,
     };
     process_source(&source, &display, grammars, validation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn undecodable_and_scanned_pages_are_findings_on_their_page() {
+        let mut source = ingest::decode(Path::new("x.pdf"), "a\nb\nc".as_bytes()).unwrap();
+        source.line_pages = vec![1, 2, 2];
+        source.undecodable_pages = vec![2];
+        source.image_only_pages = vec![5];
+        let f = page_findings(&source);
+        assert_eq!(f.len(), 2);
+        assert_eq!(
+            (f[0].rule, f[0].location.line, f[0].location.page),
+            ("X003", 2, Some(2))
+        );
+        assert_eq!(
+            (f[1].rule, f[1].location.line, f[1].location.page),
+            ("X004", 1, Some(5))
+        );
+        assert!(f[1].message.contains("page 5"));
+    }
 }

@@ -55,6 +55,9 @@ pub struct SourceText {
     pub pages: Option<usize>,
     pub line_pages: Vec<usize>,
     pub line_cells: Vec<Vec<crate::model::BBox>>,
+    /// PDF pages with text that could not be decoded, and pages that are images only (scanned).
+    pub undecodable_pages: Vec<usize>,
+    pub image_only_pages: Vec<usize>,
 }
 
 impl SourceText {
@@ -91,6 +94,8 @@ impl SourceText {
             pages: Some(pdf.pages),
             line_pages,
             line_cells,
+            undecodable_pages: pdf.undecodable_pages,
+            image_only_pages: pdf.image_only_pages,
         }
     }
 }
@@ -179,6 +184,8 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<SourceText, IngestError> {
         pages: None,
         line_pages: Vec::new(),
         line_cells: Vec::new(),
+        undecodable_pages: Vec::new(),
+        image_only_pages: Vec::new(),
     })
 }
 

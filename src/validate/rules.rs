@@ -116,9 +116,35 @@ pub mod extraction {
               A free-text line between two indicator grids → L003.",
     };
 
+    pub const UNDECODABLE_TEXT: Rule = Rule {
+        code: "X003",
+        name: "undecodable-text",
+        kind: "undecodable_text",
+        severity: Severity::Warning,
+        summary: "a PDF page shows text in a font cnbudget cannot decode",
+        doc: "## What it checks\nEvery glyph a PDF page shows must decode to Unicode, through the font's \
+              ToUnicode map, its encoding, a predefined CMap, or the embedded font's own cmap.\n\n## Why \
+              it matters\nText that cannot be decoded is left out rather than emitted as garbage, so the \
+              page's tables or sentences may be incomplete; a person should read that page.\n\n\
+              ## Example\nA CID font with Identity-H, no ToUnicode and no embedded cmap on page 7 → X003.",
+    };
+    pub const IMAGE_ONLY_PAGE: Rule = Rule {
+        code: "X004",
+        name: "image-only-page",
+        kind: "no_text_layer",
+        severity: Severity::Warning,
+        summary: "a PDF page is an image with no text layer (scanned)",
+        doc: "## What it checks\nA page that paints images but shows no text has no text layer: it was \
+              scanned or printed to an image.\n\n## Why it matters\ncnbudget does no OCR, so whatever the \
+              page holds is missing from the dataset. (A document with no text at all fails as a whole.)\n\n\
+              ## Example\nA budget whose 表3 page was scanned → X004 on that page.",
+    };
+
     pub static RULES: &[&Rule] = &[
         &UNREADABLE_CELL,
         &MALFORMED_CODE,
+        &UNDECODABLE_TEXT,
+        &IMAGE_ONLY_PAGE,
         &UNRECOGNIZED_TABLE,
         &COLUMN_COUNT_MISMATCH,
         &UNPLACED_LINE,
