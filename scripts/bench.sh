@@ -17,6 +17,7 @@
 #   BENCH_QUIET=SECONDS   before each timed run, wait up to this long for the CPUs to be ≥ 85% idle
 #                         (default 120; 0 disables). The idle share seen is reported.
 #   BENCH_BUILD=0         do not run `cargo build --release` (use target/release/cnbudget as is)
+#   BENCH_GNU_TIME=0      do not use /usr/bin/time even if present (tests the bash `time` fallback)
 #   BENCH_TMP=DIR         work directory (default: a new mktemp -d, removed at exit)
 #
 # Needs: bash, python3 (the corpus generator), cargo (unless BENCH_BUILD=0). Peak memory needs GNU time
@@ -73,11 +74,11 @@ TOOL_VERSION=$("$BIN" --version 2>/dev/null || echo "cnbudget ?")
 # ---------------------------------------------------------------------------------------------
 # Measuring one command
 # ---------------------------------------------------------------------------------------------
-if [[ -x /usr/bin/time ]] && /usr/bin/time -v true >/dev/null 2>&1; then
+if [[ "${BENCH_GNU_TIME:-1}" != 0 && -x /usr/bin/time ]] && /usr/bin/time -v true >/dev/null 2>&1; then
   HAVE_GNU_TIME=1
 else
   HAVE_GNU_TIME=0
-  log "GNU time not found (/usr/bin/time; Debian package 'time'): peak memory will be n/a"
+  log "GNU time not used (/usr/bin/time missing, or BENCH_GNU_TIME=0; Debian package 'time'): peak memory will be n/a"
 fi
 
 # CPU idle share (percent) over one second, from /proc/stat.
@@ -154,7 +155,7 @@ log "corpus check: $N_DOCS documents, $N_OK ok, $N_FAILED failed, $N_ERR error f
 # ---------------------------------------------------------------------------------------------
 # Throughput runs: best of $REPEAT per --jobs value
 # ---------------------------------------------------------------------------------------------
-declare -A WALL USER SYS RSS IDLE
+declare -A B_WALL B_USER B_SYS B_RSS B_IDLE
 for j in $JOBS; do
   best=""
   for r in $(seq 1 "$REPEAT"); do
@@ -167,10 +168,11 @@ for j in $JOBS; do
     log "  wall ${w}s, user ${u}s, sys ${s}s, peak RSS ${m} kB"
     if [[ -z $best ]] || awk -v a="$w" -v b="$best" 'BEGIN {exit !(a < b)}'; then
       best=$w
-      WALL[$j]=$w USER[$j]=$u SYS[$j]=$s RSS[$j]=$m IDLE[$j]=$idle
+      B_WALL[$j]=$w B_USER[$j]=$u B_SYS[$j]=$s B_RSS[$j]=$m B_IDLE[$j]=$idle
     fi
   done
 done
+OUT_BYTES=$(du -sb "$WORK/out" | cut -f1)
 
 # ---------------------------------------------------------------------------------------------
 # Scale run: one batch of $SCALE documents, for peak memory
@@ -212,15 +214,15 @@ echo "## Benchmark run"
 echo
 echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); tool: $TOOL_VERSION, commit $GIT_REV (uncommitted changes in src/grammars/Cargo: $GIT_DIRTY files), binary sha256 $BIN_SHA"
 echo "- machine: $NPROC CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -h | awk '/^Mem:/ {print $2}') RAM; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "- corpus: $DOCS generated documents (scripts/gen_corpus.py --seed $SEED${BENCH_ENCODING_MIX:+ --encoding-mix}), average $AVG_KB kB and $AVG_LINES lines (the bundled sample: $(f "%.1f" "$SAMPLE_BYTES / 1000") kB); the tool read them as $N_OK ok, $N_FAILED failed, with $N_ERR error and $N_WARN warning findings"
+echo "- corpus: $DOCS generated documents (scripts/gen_corpus.py ${GEN_FLAGS[*]}), average $AVG_KB kB and $AVG_LINES lines (the bundled sample: $(f "%.1f" "$SAMPLE_BYTES / 1000") kB); the tool read them as $N_OK ok, $N_FAILED failed, with $N_ERR error and $N_WARN warning findings"
 echo "- timing: best of $REPEAT runs per configuration (wall clock), after one untimed warm-up; output written to a local disk; $([[ $HAVE_GNU_TIME == 1 ]] && echo 'CPU time and peak RSS from /usr/bin/time -v' || echo 'CPU time from bash time; peak RSS not measured (no GNU time)')"
 echo
 echo "| configuration | documents | wall (s) | documents/s | documents/s per thread | CPU s (user+sys) | documents per CPU-second | MB/s | peak RSS (MB) | machine idle before run | speed-up vs baseline |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for j in $JOBS; do
-  w=${WALL[$j]} u=${USER[$j]} s=${SYS[$j]}
+  w=${B_WALL[$j]} u=${B_USER[$j]} s=${B_SYS[$j]}
   cpu=$(f "%.2f" "$u + $s")
-  echo "| \`extract --jobs $j\`$([[ $j == "$BASE" ]] && echo ' (baseline)') | $DOCS | $w | $(f "%.0f" "$DOCS / $w") | $(f "%.0f" "$DOCS / $w / $j") | $cpu | $(f "%.0f" "$DOCS / ($cpu > 0 ? $cpu : 1)") | $(f "%.1f" "$CORPUS_BYTES / $w / 1e6") | $(mb "${RSS[$j]}") | ${IDLE[$j]}% | $(f "%.2f" "${WALL[$BASE]} / $w")× |"
+  echo "| \`extract --jobs $j\`$([[ $j == "$BASE" ]] && echo ' (baseline)') | $DOCS | $w | $(f "%.0f" "$DOCS / $w") | $(f "%.0f" "$DOCS / $w / $j") | $cpu | $(f "%.0f" "$DOCS / ($cpu > 0 ? $cpu : 1)") | $(f "%.1f" "$CORPUS_BYTES / $w / 1e6") | $(mb "${B_RSS[$j]}") | ${B_IDLE[$j]}% | $(f "%.2f" "${B_WALL[$BASE]} / $w")× |"
 done
 if ((SCALE > 0)); then
   scpu=$(f "%.2f" "$SU + $SS")
@@ -228,8 +230,9 @@ if ((SCALE > 0)); then
 fi
 echo
 LAST=${JOBS##* }
-echo "Speed-up $LAST threads / $BASE thread: $(f "%.2f" "${WALL[$BASE]} / ${WALL[$LAST]}")×."
-echo "Sample-size-equivalent throughput (MB/s ÷ $SAMPLE_BYTES bytes), $BASE thread: $(f "%.0f" "$CORPUS_BYTES / ${WALL[$BASE]} / $SAMPLE_BYTES") documents/s."
+echo "Speed-up $LAST threads / $BASE thread: $(f "%.2f" "${B_WALL[$BASE]} / ${B_WALL[$LAST]}")×."
+echo "Sample-size-equivalent throughput (MB/s ÷ $SAMPLE_BYTES bytes), $BASE thread: $(f "%.0f" "$CORPUS_BYTES / ${B_WALL[$BASE]} / $SAMPLE_BYTES") documents/s."
+echo "Output written: $(f "%.0f" "$OUT_BYTES / $DOCS / 1000") kB per document."
 if ((SCALE > 0)); then
   echo "Scale run: $S_OK ok, $S_FAILED failed, $S_ERR error findings."
 fi

@@ -11,16 +11,16 @@ Each document has the structure and formatting of `samples/000_163e4aab9eba8502.
 a Wuhan district bureau's budget): title and table of contents, 第一部分 概况 (duties, budget units),
 第二部分 with tab-separated tables 表1–表12-n (`表 N.` caption line, `表 N`, title, `部门：…`, `单位：万元`,
 header rows, body rows), 第三部分 情况说明 (the narrative, sentence patterns of the sample) and
-第四部分 名词解释 (glossary). About 50 KB and 900 lines each, like the sample.
+第四部分 名词解释 (glossary). On average 46 KB (36–63 KB) and 890 lines; the sample has 54.7 KB and 883.
 
-What varies, per document (all choices from `random.Random(f"{seed}:{index}")`, so document i is the
-same whatever --count is, and two runs give the same bytes):
+What varies, per document (every choice comes from `random.Random` seeded with the seed and the document's
+index, so document i is the same whatever --count and --jobs are, and two runs give the same bytes):
 
-- the department (15 kinds: 教育局, 卫生健康局, 城市管理执法局, 经济信息化和科技创新局, 民政局, …) and the
+- the department (16 kinds: 教育局, 卫生健康局, 城市管理执法局, 经济信息化和科技创新局, 民政局, …) and the
   district (the 13 districts of Wuhan), the budget year (2019–2027);
 - 1–4 budget units: the department's 本级 plus 0–3 of its 事业单位, with a 3-digit department code and
   6-digit unit codes;
-- the 功能分类 科目 used (real 类/款/项 codes and names; 63 项 codes in the catalogue, e.g.
+- the 功能分类 科目 used (real 类/款/项 codes and names; 75 项 codes in the catalogue, e.g.
   201/20101/2010101 行政运行, 205 教育支出, 206, 208 with 20805 2080501/2080502/2080505/2080506, 210 with
   21011, 212, 213, 221 with 22102 2210201/2210202/2210203, 224 …);
 - amounts, generated bottom-up in 0.01 万元 (integers) per unit × 项 × (人员经费, 公用经费, 项目支出), so
@@ -34,6 +34,11 @@ same whatever --count is, and two runs give the same bytes):
   sentences, full- or half-width brackets and commas, thousands separators or not in the narrative,
   trailing zeros dropped (`190.5`, `69%`) or not, 下降/减少 for decreases.
 
+What does not vary (yet): all income is 一般公共预算拨款 (no 事业收入, 政府性基金 or 上年结转, so 表8 and 表9
+are always empty with their note), amounts are in 万元, there are no 尾差 (rounding tails), and the text has
+none of the sample's extraction damage (wrapped cells, split codes, page-break joins) except the split
+cells `--defects` adds.
+
 Options:
 
 - `--encoding-mix`: about 20% of files are written in GB18030 and about 5% with CRLF line endings
@@ -45,7 +50,8 @@ Options:
   growth rate), `year_mismatch` (`2025年预算数` in a 2026 document), `malformed_number` (`1.2.4%`),
   `sum_mismatch` (a table row whose 合计 is not the sum of its parts). Class `repair` rows are not
   defects: `split_number` (`4,335.95` printed as `4,33 5.95`, as narrow PDF cells wrap) — the tool must
-  repair them without a finding. Without --defects documents are clean: no defect, no wrapped cell.
+  repair them without a finding. The defects of one document concern different 科目 and lines, so each can
+  be found on its own. Without --defects documents are clean: no defect, no wrapped cell.
 - `--check`: after writing, re-read every document from disk (decoding as the tool would: UTF-8, else
   GB18030; LF or CRLF) and recompute the main identities in Python — inside every table, across tables
   and between the narrative and the tables. A document without injected defects must have no issue; a
@@ -121,10 +127,10 @@ XIANG_NAME = {
     "2100101": "行政运行", "2100199": "其他卫生健康管理事务支出", "2100401": "疾病预防控制机构",
     "2100403": "妇幼保健机构", "2100408": "基本公共卫生服务",
     "2101101": "行政单位医疗", "2101102": "事业单位医疗", "2101103": "公务员医疗补助",
-    "2110101": "行政运行", "2110199": "其他环境保护管理事务支出", "2110302": "水体",
+    "2110199": "其他环境保护管理事务支出", "2110302": "水体",
     "2120101": "行政运行", "2120104": "城管执法", "2120199": "其他城乡社区管理事务支出",
     "2120501": "城乡社区环境卫生",
-    "2130101": "行政运行", "2130104": "事业运行", "2130199": "其他农业农村支出", "2130306": "水利工程运行与维护",
+    "2130101": "行政运行", "2130104": "事业运行", "2130301": "行政运行", "2130199": "其他农业农村支出", "2130306": "水利工程运行与维护",
     "2140101": "行政运行", "2140106": "公路养护",
     "2160299": "其他商业流通事务支出",
     "2210108": "老旧小区改造", "2210201": "住房公积金", "2210202": "提租补贴", "2210203": "购房补贴",
@@ -246,7 +252,7 @@ DEPTS: list[DeptSpec] = [
          P("校园安全保障经费", "2050102", "校园安保人员、安防设施维护和安全教育",
            [("安保服务", "校园安保人员购买服务", "劳务费"), ("设施维护", "校园安防监控设施维护", "维修（护）费")],
            ("覆盖学校数", "所")),
-         P("教育质量监测经费", "2050199", "义务教育质量监测、学业水平测试组织实施",
+         P("教育质量监测经费", "2050299", "义务教育质量监测、学业水平测试组织实施",
            [("质量监测", "义务教育质量监测组织实施", "委托业务费"), ("学业测试", "学业水平测试命题及阅卷", "劳务费")],
            ("监测学校数", "所")),
          P("中小学课后服务补助", "2050203", "中小学课后服务教师补助和课后服务课程建设",
@@ -626,6 +632,32 @@ DEPTS: list[DeptSpec] = [
          "负责全区物业服务行业的指导和监督管理。",
          "负责全区住房保障工作。"],
         ["完成老旧小区改造任务。", "排查整治房屋安全隐患。", "提升物业服务质量。", "推进城市更新。"]),
+    DeptSpec(
+        "水务和湖泊局", "2130301", [],
+        [SubUnitSpec("{d}河湖管理站", "2130306"), SubUnitSpec("{d}排水服务中心", "2130306"),
+         SubUnitSpec("{d}水环境监测站", "2110199")],
+        [P("湖泊水质提升经费", "2110302", "湖泊水质监测、生态补水和水生植被修复",
+           [("水质监测", "湖泊水质定期监测", "委托业务费"), ("生态修复", "水生植被修复及管护", "委托业务费")],
+           ("监测湖泊数", "个")),
+         P("河湖长制工作经费", "2110199", "河湖长巡河巡湖、河湖问题督办和考核",
+           [("巡河巡湖", "河湖巡查保洁服务", "委托业务费"), ("督办考核", "河湖长制督办考核", "办公费")],
+           ("巡查河湖数", "条")),
+         P("排水设施维护经费", "2130306", "雨污管网清疏、泵站运行和排水设施维修",
+           [("管网清疏", "雨污管网清疏", "委托业务费"), ("泵站运行", "排水泵站运行维护", "维修（护）费")],
+           ("清疏管网长度", "公里")),
+         P("防汛物资储备经费", "2130306", "防汛抢险物资储备和防汛演练",
+           [("物资储备", "防汛抢险物资采购储备", "专用材料费"), ("防汛演练", "防汛应急演练", "其他商品和服务支出")],
+           ("储备物资种类", "类")),
+         P("水环境治理经费", "2110302", "黑臭水体整治和排口溯源整治",
+           [("水体整治", "黑臭水体整治", "委托业务费"), ("排口整治", "入湖排口溯源整治", "委托业务费")],
+           ("整治排口数", "个"))],
+        ["贯彻执行国家、省、市水务和湖泊保护工作的方针政策，拟订全区水务和湖泊保护规划。",
+         "负责全区湖泊保护和水环境治理工作，落实河湖长制。",
+         "负责全区排水设施的建设管理和运行维护。",
+         "负责全区防汛抗旱工作，组织防汛物资储备和应急抢险。",
+         "负责全区水利工程的运行管理。"],
+        ["提升湖泊水质，重点湖泊水质稳定达标。", "落实河湖长制，河湖问题按期整改。", "保障排水设施安全运行。",
+         "做好防汛抗旱工作。"]),
 ]
 
 SOCIAL_ITEMS = ("2080501", "2080502", "2080505", "2080506", "2080801", "2101101", "2101102", "2101103",
@@ -1673,6 +1705,14 @@ def inject(m: Model, doc: Doc, rng: random.Random) -> list[Defect]:
     L = doc.lines
     out: list[Defect] = []
     used_lines: set[int] = set()
+    # 功能 codes a defect already touched (a table row or a narrative paragraph): defects of one document stay
+    # on different 科目, so that each can be found on its own (a broken 表3 row and a wrong narrative year for
+    # the same 项 would blur each other).
+    touched: set[str] = set()
+
+    def free(code: str) -> bool:
+        return not any(t.startswith(code) or code.startswith(t) for t in touched)
+
     item_tags = [t for t in doc.tags if t.startswith("n:item:")]
     kinds = ["narrative_mismatch", "percentage_mismatch", "year_mismatch", "malformed_number", "sum_mismatch"]
     rng.shuffle(kinds)
@@ -1693,10 +1733,12 @@ def inject(m: Model, doc: Doc, rng: random.Random) -> list[Defect]:
                     continue
                 L[i] = re.sub(r"(基本支出\s*)" + re.escape(old), lambda mm: mm.group(1) + new, L[i], count=1)
             else:
-                tag = rng.choice(item_tags)
-                i = doc.tags[tag][0]
-                if i in used_lines:
+                tags = [t for t in item_tags if free(t[7:]) and doc.tags[t][0] not in used_lines]
+                if not tags:
                     continue
+                tag = rng.choice(tags)
+                i = doc.tags[tag][0]
+                touched.add(tag[7:])
                 mm = re.search(r"年预算数\s*([\d,\.]+)\s*万元", L[i])
                 old = mm.group(1)
                 val = int(Decimal(old.replace(",", "")) * 100)
@@ -1709,11 +1751,14 @@ def inject(m: Model, doc: Doc, rng: random.Random) -> list[Defect]:
             out.append(Defect(i + 1, kind, "defect", "", old, new))
             used_lines.add(i)
         elif kind == "percentage_mismatch":
-            cands = [doc.tags[t][0] for t in item_tags + ["n:total", "n:gpb", "n:office"]
-                     if t in doc.tags and doc.tags[t][0] not in used_lines and re.search(r"(增长|下降|减少)\s*[\d\.]+%", L[doc.tags[t][0]])]
+            cands = [(t, doc.tags[t][0]) for t in item_tags + ["n:total", "n:gpb", "n:office"]
+                     if t in doc.tags and doc.tags[t][0] not in used_lines and (not t.startswith("n:item:") or free(t[7:]))
+                     and re.search(r"(增长|下降|减少)\s*[\d\.]+%", L[doc.tags[t][0]])]
             if not cands:
                 continue
-            i = rng.choice(cands)
+            t, i = rng.choice(cands)
+            if t.startswith("n:item:"):
+                touched.add(t[7:])
             mm = re.search(r"(增长|下降|减少)\s*([\d\.]+)%", L[i])
             old = mm.group(2)
             r = Decimal(old)
@@ -1724,10 +1769,11 @@ def inject(m: Model, doc: Doc, rng: random.Random) -> list[Defect]:
             out.append(Defect(i + 1, kind, "defect", "", old + "%", new + "%"))
             used_lines.add(i)
         elif kind == "year_mismatch":
-            cands = [doc.tags[t][0] for t in item_tags if doc.tags[t][0] not in used_lines]
+            cands = [(t, doc.tags[t][0]) for t in item_tags if doc.tags[t][0] not in used_lines and free(t[7:])]
             if not cands:
                 continue
-            i = rng.choice(cands)
+            t, i = rng.choice(cands)
+            touched.add(t[7:])
             mm = re.search(rf"{y}(\s*)年预算数", L[i])
             L[i] = L[i][: mm.start()] + f"{y - 1}{mm.group(1)}年预算数" + L[i][mm.end():]
             out.append(Defect(i + 1, kind, "defect", "", f"{y}年预算数", f"{y - 1}年预算数"))
@@ -1735,14 +1781,16 @@ def inject(m: Model, doc: Doc, rng: random.Random) -> list[Defect]:
         elif kind == "malformed_number":
             cands = []
             for t in item_tags + ["n:total", "n:gpb"]:
-                if t in doc.tags and doc.tags[t][0] not in used_lines:
+                if t in doc.tags and doc.tags[t][0] not in used_lines and (not t.startswith("n:item:") or free(t[7:])):
                     i = doc.tags[t][0]
                     mm = re.search(r"(增长|下降|减少)\s*(\d{2,}\.\d|\d{2,})%", L[i])
                     if mm:
-                        cands.append((i, mm))
+                        cands.append((t, i, mm))
             if not cands:
                 continue
-            i, mm = rng.choice(cands)
+            t, i, mm = rng.choice(cands)
+            if t.startswith("n:item:"):
+                touched.add(t[7:])
             old = mm.group(2)
             new = old[0] + "." + old[1:] if "." in old else old[0] + "." + old[1:] + ".0"
             L[i] = L[i][: mm.start(2)] + new + L[i][mm.end(2):]
@@ -1750,10 +1798,13 @@ def inject(m: Model, doc: Doc, rng: random.Random) -> list[Defect]:
             used_lines.add(i)
         elif kind == "sum_mismatch":
             cands = [(t, doc.tags[t][0]) for t in doc.tags
-                     if re.fullmatch(r"t(3|51|52|6):\d{3,7}", t) and doc.tags[t][0] not in used_lines]
+                     if re.fullmatch(r"t(3|51|52|6):\d{3,7}", t) and doc.tags[t][0] not in used_lines
+                     and (not re.match(r"t(3|51):", t) or free(t.split(":")[1]))]
             if not cands:
                 continue
             tag, i = rng.choice(cands)
+            if re.match(r"t(3|51):", tag):
+                touched.add(tag.split(":")[1])
             cells = L[i].split("\t")
             old = cells[2]
             val = int(Decimal(old.replace(",", "")) * 100)

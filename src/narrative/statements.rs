@@ -102,10 +102,14 @@ impl Reader<'_, '_> {
         self.block.text.get(start..end).unwrap_or_default()
     }
 
+    /// The quantities inside `start..end`. `qs` is in text order (the scan moves left to right), so
+    /// a binary search finds the first: reading a block stays linear in its figures.
     fn quantities(&self, start: usize, end: usize) -> impl Iterator<Item = &Quantity> {
-        self.qs
+        let first = self.qs.partition_point(|q| q.start < start);
+        self.qs[first..]
             .iter()
-            .filter(move |q| q.start >= start && q.end <= end)
+            .take_while(move |q| q.start < end)
+            .filter(move |q| q.end <= end)
     }
 
     fn open_draft(&mut self) -> Option<&mut Draft> {

@@ -4,6 +4,8 @@
 mod cli;
 mod datapackage;
 mod golden;
+mod kill;
+mod malformed;
 mod pdf;
 mod robust;
 mod validation;

@@ -12,10 +12,12 @@
 //! state (`BT`/`ET`, `Tf`, `Tc`, `Tw`, `Tz`, `TL`, `Ts`, `Tm`, `Td`, `TD`, `T*`), text showing
 //! (`Tj`, `TJ`, `'`, `"`), path construction and painting (for ruling lines; curves are ignored),
 //! and XObjects (`Do`: Form XObjects are interpreted with their own matrix and resources, images
-//! are counted). Everything from the file is untrusted: form nesting, operations per page, graphics
-//! state depth and decompressed stream sizes are bounded by [`Limits`], and nothing panics on bad
-//! data: a broken object is skipped, and text that cannot be decoded is counted in
-//! [`PageContent::undecodable`], never shown.
+//! are counted). Everything from the file is untrusted, and nothing panics on bad data: a broken
+//! object is skipped, and text that cannot be decoded is counted in [`PageContent::undecodable`],
+//! never shown. The work one file can cause is bounded by [`Limits`]: a file that reaches a limit
+//! — a decompression bomb, a form that draws itself, a page of millions of operators, a document
+//! that runs past its time budget — fails with [`PdfError::LimitExceeded`] naming the limit, never
+//! with a silently truncated text.
 //!
 //! Whitespace-only glyphs are not emitted (their advance still moves the pen): word and cell gaps
 //! are measured from positions by the layout stage, and padding spaces would bridge them.
@@ -23,21 +25,35 @@
 use super::fonts::{self, Font, deref};
 use super::{BBox, Glyph, PageContent, PdfError, Segment};
 use lopdf::content::{Content, Operation};
-use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
+use lopdf::{DecompressError, Dictionary, Document, LoadOptions, Object, ObjectId, Stream};
 use std::collections::HashMap;
 use std::path::Path;
 use std::rc::Rc;
+use std::time::Instant;
 
-/// Bounds on the work one untrusted PDF can cause.
+/// Bounds on the work one untrusted PDF can cause. Reaching any of them fails the document with
+/// [`PdfError::LimitExceeded`], which names the limit and the flag that raises it.
 #[derive(Debug, Clone)]
 pub struct Limits {
-    /// How deeply Form XObjects may nest (a form that draws itself stops here).
+    /// How deeply Form XObjects may nest (a form that draws itself reaches it).
     pub max_form_depth: usize,
-    /// Operations interpreted per page, counting those inside forms; the rest of the page is
-    /// skipped.
+    /// Operations interpreted per page, counting those inside forms each time they are drawn, and
+    /// each glyph shown and each `TJ` array element as one more.
     pub max_ops_per_page: usize,
-    /// Largest size any one stream may decompress to (content, fonts, CMaps, object streams).
+    /// Operations interpreted in the whole document, counted as for
+    /// [`max_ops_per_page`](Limits::max_ops_per_page): bounds the glyphs held in memory (some 80
+    /// bytes each) when one form full of text is drawn on every page of a large page tree. Real
+    /// disclosures run well under 100,000.
+    pub max_ops_per_document: usize,
+    /// Largest size any one stream may decompress to (content, forms, fonts, CMaps, object
+    /// streams).
     pub max_decompressed_bytes_per_stream: usize,
+    /// Total bytes decompressed for the document's pages: every content stream, form and font
+    /// stream, each time it is decoded.
+    pub max_decompressed_bytes_per_document: usize,
+    /// When the document must be done; checked every [`DEADLINE_EVERY`] operations and between
+    /// pages. `None`: no time budget.
+    pub deadline: Option<Instant>,
 }
 
 impl Default for Limits {
@@ -45,10 +61,62 @@ impl Default for Limits {
         Limits {
             max_form_depth: 12,
             max_ops_per_page: 2_000_000,
-            max_decompressed_bytes_per_stream: 64 * 1024 * 1024,
+            max_ops_per_document: 10_000_000,
+            max_decompressed_bytes_per_stream: 64 * MIB,
+            max_decompressed_bytes_per_document: 256 * MIB,
+            deadline: None,
         }
     }
 }
+
+const MIB: usize = 1024 * 1024;
+
+/// How many operations may run between two looks at the clock.
+pub const DEADLINE_EVERY: usize = 4096;
+
+/// The limits as [`PdfError::LimitExceeded`] names them.
+pub mod limit {
+    pub const STREAM_BYTES: &str = "decompressed bytes per stream";
+    pub const DOCUMENT_BYTES: &str = "decompressed bytes per document";
+    pub const OPS_PER_PAGE: &str = "content operators per page";
+    pub const OPS_PER_DOCUMENT: &str = "content operators per document";
+    pub const FORM_DEPTH: &str = "Form XObject nesting depth";
+    pub const TIME: &str = "time per document";
+}
+
+/// The command-line flag (without `--`) that raises a limit named in [`limit`] (`help` for any
+/// other name).
+pub fn flag(limit_name: &str) -> &'static str {
+    match limit_name {
+        limit::STREAM_BYTES => "max-stream-bytes",
+        limit::DOCUMENT_BYTES => "max-document-bytes",
+        limit::OPS_PER_PAGE => "max-ops-per-page",
+        limit::OPS_PER_DOCUMENT => "max-ops-per-document",
+        limit::FORM_DEPTH => "max-depth",
+        limit::TIME => "timeout",
+        _ => "help",
+    }
+}
+
+/// A limit reached while reading: the document stops there and fails.
+#[derive(Debug)]
+struct Exceeded {
+    limit: &'static str,
+    detail: String,
+}
+
+impl Exceeded {
+    fn into_error(self, path: &Path) -> PdfError {
+        PdfError::LimitExceeded {
+            path: path.to_owned(),
+            limit: self.limit,
+            detail: self.detail,
+        }
+    }
+}
+
+/// The result of a step that stops when a limit is reached.
+type Step<T> = Result<T, Exceeded>;
 
 /// Reads every page of a PDF held in memory; `path` names the file in errors.
 pub fn read_pages(
@@ -64,15 +132,41 @@ pub fn read_pages(
             message: "no pages found".into(),
         });
     }
-    let mut reader = Reader::new(&doc, limits);
-    Ok(pages
-        .iter()
-        .map(|(&number, &id)| reader.page(number as usize, id))
-        .collect())
+    let mut reader = Reader::new(&doc, limits, pages.len());
+    let mut out = Vec::with_capacity(pages.len());
+    for (&number, &id) in &pages {
+        let number = number as usize;
+        let page = check_deadline(limits, number, pages.len())
+            .and_then(|()| reader.page(number, id))
+            .map_err(|e| e.into_error(path))?;
+        out.push(page);
+    }
+    Ok(out)
+}
+
+/// Fails when the time budget is spent; `page` of `pages` is where the reader is.
+fn check_deadline(limits: &Limits, page: usize, pages: usize) -> Step<()> {
+    match limits.deadline {
+        Some(deadline) if Instant::now() >= deadline => Err(Exceeded {
+            limit: limit::TIME,
+            detail: format!("time budget spent at page {page} of {pages}"),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// A byte count for messages: whole MiB when it is one.
+fn size(bytes: usize) -> String {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 /// Loads the document. lopdf tries the empty user password while loading and removes `/Encrypt`
 /// once decrypted, so an `/Encrypt` still there means the file needs a password we do not have.
+/// An object or cross-reference stream that inflates past the per-stream limit fails the load.
 fn load(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
     let options = LoadOptions {
         max_decompressed_size: Some(limits.max_decompressed_bytes_per_stream),
@@ -85,6 +179,16 @@ fn load(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Document, PdfError
         Ok(doc) if doc.trailer.has(b"Encrypt") => Err(encrypted()),
         Ok(doc) => Ok(doc),
         Err(lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword) => Err(encrypted()),
+        Err(lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { limit })) => {
+            Err(Exceeded {
+                limit: limit::STREAM_BYTES,
+                detail: format!(
+                    "an object or cross-reference stream inflates past {}",
+                    size(limit)
+                ),
+            }
+            .into_error(path))
+        }
         Err(error) => {
             let mut message = error.to_string();
             if let Some(source) = std::error::Error::source(&error) {
@@ -98,13 +202,19 @@ fn load(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Document, PdfError
     }
 }
 
-/// Caches shared by the pages of one document.
+/// Caches shared by the pages of one document, and the work counted against its [`Limits`].
 struct Reader<'a> {
     doc: &'a Document,
     limits: &'a Limits,
     fonts: HashMap<FontKey, Rc<Font>>,
     forms: HashMap<ObjectId, Rc<Vec<Operation>>>,
     no_font: Rc<Font>,
+    /// Bytes decompressed so far.
+    decompressed: usize,
+    /// Operations interpreted so far, all pages together.
+    ops: usize,
+    /// The document's page count (for messages).
+    pages: usize,
 }
 
 /// Fonts are cached by object id, or by address for a font dictionary written inline (the
@@ -116,46 +226,47 @@ enum FontKey {
 }
 
 impl<'a> Reader<'a> {
-    fn new(doc: &'a Document, limits: &'a Limits) -> Reader<'a> {
+    fn new(doc: &'a Document, limits: &'a Limits, pages: usize) -> Reader<'a> {
         Reader {
             doc,
             limits,
             fonts: HashMap::new(),
             forms: HashMap::new(),
             no_font: Rc::new(Font::undecodable()),
+            decompressed: 0,
+            ops: 0,
+            pages,
         }
     }
 
-    fn page(&mut self, number: usize, id: ObjectId) -> PageContent {
+    fn page(&mut self, number: usize, id: ObjectId) -> Step<PageContent> {
         let doc = self.doc;
         let mut content = PageContent {
             number,
             ..PageContent::default()
         };
         let Ok(page) = doc.get_dictionary(id) else {
-            return content;
+            return Ok(content);
         };
         let (media, base) = page_frame(doc, page);
         content.media = media;
         let resources = inherited(doc, page, b"Resources").and_then(|o| o.as_dict().ok());
-        let ops = self.page_operations(id);
+        let ops = self.page_operations(id)?;
         let mut interp = Interp::new(self, content, base);
-        interp.run(&ops, resources, 0);
+        interp.run(&ops, resources, 0)?;
         let mut content = interp.page;
         keep_visible(&mut content);
-        content
+        Ok(content)
     }
 
     /// The page's content streams, concatenated (an operator may span two streams) and decoded.
-    fn page_operations(&self, id: ObjectId) -> Vec<Operation> {
+    fn page_operations(&mut self, id: ObjectId) -> Step<Vec<Operation>> {
         let mut data = Vec::new();
         for stream_id in self.doc.get_page_contents(id) {
-            if let Some(bytes) = self
-                .doc
-                .get_object(stream_id)
-                .ok()
-                .and_then(|o| self.stream_bytes(o))
-            {
+            let Ok(Object::Stream(stream)) = self.doc.get_object(stream_id) else {
+                continue;
+            };
+            if let Some(bytes) = self.decode(Some(stream_id), stream)? {
                 data.extend_from_slice(&bytes);
                 data.push(b'\n');
             }
@@ -163,56 +274,142 @@ impl<'a> Reader<'a> {
         self.operations(&data)
     }
 
-    /// A stream's decoded bytes, within the size limit. A stream whose filter fails is skipped
-    /// rather than read raw: compressed bytes read as operators could show garbage.
-    fn stream_bytes(&self, object: &Object) -> Option<Vec<u8>> {
-        object
-            .as_stream()
-            .ok()?
-            .get_plain_content_with_limit(self.limits.max_decompressed_bytes_per_stream)
-            .ok()
-    }
-
-    /// Parses operations up to the first syntax error (what came before it is kept) and at most
-    /// the per-page operation limit.
-    fn operations(&self, data: &[u8]) -> Vec<Operation> {
-        Content::decode_iter(data)
-            .map_while(Result::ok)
-            .take(self.limits.max_ops_per_page)
-            .collect()
-    }
-
-    fn form_operations(&mut self, id: Option<ObjectId>, stream: &Object) -> Rc<Vec<Operation>> {
-        if let Some(ops) = id.and_then(|id| self.forms.get(&id)) {
-            return Rc::clone(ops);
+    /// A stream's decoded bytes, counted against the per-stream and per-document limits. A stream
+    /// whose filter fails for another reason is `None`, skipped rather than read raw: compressed
+    /// bytes read as operators could show garbage.
+    fn decode(&mut self, id: Option<ObjectId>, stream: &Stream) -> Step<Option<Vec<u8>>> {
+        let per_stream = self.limits.max_decompressed_bytes_per_stream;
+        let left = self
+            .limits
+            .max_decompressed_bytes_per_document
+            .saturating_sub(self.decompressed);
+        match stream.get_plain_content_with_limit(per_stream.min(left)) {
+            Ok(bytes) => {
+                self.decompressed += bytes.len();
+                Ok(Some(bytes))
+            }
+            Err(lopdf::Error::Decompress(DecompressError::MemoryLimitExceeded { .. })) => {
+                Err(self.too_big(id, per_stream <= left))
+            }
+            Err(_) => Ok(None),
         }
-        let data = self.stream_bytes(stream).unwrap_or_default();
-        let ops = Rc::new(self.operations(&data));
+    }
+
+    /// The limit a stream that decodes past `min(per stream, left for the document)` reached.
+    fn too_big(&self, id: Option<ObjectId>, per_stream: bool) -> Exceeded {
+        let stream = id.map_or_else(
+            || "a stream".to_owned(),
+            |(n, g)| format!("stream {n} {g} R"),
+        );
+        if per_stream {
+            Exceeded {
+                limit: limit::STREAM_BYTES,
+                detail: format!(
+                    "{stream} inflates past {}",
+                    size(self.limits.max_decompressed_bytes_per_stream)
+                ),
+            }
+        } else {
+            Exceeded {
+                limit: limit::DOCUMENT_BYTES,
+                detail: format!(
+                    "{stream} takes the streams decoded past {} in total",
+                    size(self.limits.max_decompressed_bytes_per_document)
+                ),
+            }
+        }
+    }
+
+    /// Parses operations up to the first syntax error (what came before it is kept); more than
+    /// the per-page operation limit fails.
+    fn operations(&self, data: &[u8]) -> Step<Vec<Operation>> {
+        let max = self.limits.max_ops_per_page;
+        let ops: Vec<Operation> = Content::decode_iter(data)
+            .map_while(Result::ok)
+            .take(max.saturating_add(1))
+            .collect();
+        if ops.len() > max {
+            return Err(Exceeded {
+                limit: limit::OPS_PER_PAGE,
+                detail: format!("a content stream holds more than {max} operators"),
+            });
+        }
+        Ok(ops)
+    }
+
+    fn form_operations(
+        &mut self,
+        id: Option<ObjectId>,
+        stream: &Stream,
+    ) -> Step<Rc<Vec<Operation>>> {
+        if let Some(ops) = id.and_then(|id| self.forms.get(&id)) {
+            return Ok(Rc::clone(ops));
+        }
+        let data = self.decode(id, stream)?.unwrap_or_default();
+        let ops = Rc::new(self.operations(&data)?);
         if let Some(id) = id {
             self.forms.insert(id, Rc::clone(&ops));
         }
-        ops
+        Ok(ops)
     }
 
-    fn font(&mut self, resources: Option<&'a Dictionary>, name: &[u8]) -> Rc<Font> {
+    fn font(&mut self, resources: Option<&'a Dictionary>, name: &[u8]) -> Step<Rc<Font>> {
         let Some((id, object)) = resource(self.doc, resources, b"Font", name) else {
-            return Rc::clone(&self.no_font);
+            return Ok(Rc::clone(&self.no_font));
         };
         let Ok(dict) = object.as_dict() else {
-            return Rc::clone(&self.no_font);
+            return Ok(Rc::clone(&self.no_font));
         };
         let key = match id {
             Some(id) => FontKey::Object(id),
             None => FontKey::Inline(std::ptr::from_ref(dict) as usize),
         };
+        if let Some(font) = self.fonts.get(&key) {
+            return Ok(Rc::clone(font));
+        }
+        // `load_font` bounds each stream it decodes but keeps no total: count them here first.
+        for (id, stream) in font_streams(self.doc, dict) {
+            self.decode(id, stream)?;
+        }
         let max = self.limits.max_decompressed_bytes_per_stream;
-        let doc = self.doc;
-        Rc::clone(
-            self.fonts
-                .entry(key)
-                .or_insert_with(|| Rc::new(fonts::load_font(doc, dict, max))),
-        )
+        let font = Rc::new(fonts::load_font(self.doc, dict, max));
+        self.fonts.insert(key, Rc::clone(&font));
+        Ok(font)
     }
+}
+
+/// The streams [`fonts::load_font`] decodes: the font's ToUnicode and embedded CMap, and its
+/// descendant's CIDToGIDMap and the font program its descriptor embeds.
+fn font_streams<'a>(
+    doc: &'a Document,
+    font: &'a Dictionary,
+) -> Vec<(Option<ObjectId>, &'a Stream)> {
+    let dict = |d: &'a Dictionary, key: &[u8]| deref(doc, d.get(key).ok())?.as_dict().ok();
+    let descendant = deref(doc, font.get(b"DescendantFonts").ok())
+        .and_then(|o| o.as_array().ok())
+        .and_then(|a| deref(doc, a.first()))
+        .and_then(|o| o.as_dict().ok());
+    let mut streams: Vec<_> = [(Some(font), &b"ToUnicode"[..]), (Some(font), b"Encoding")]
+        .into_iter()
+        .chain([(descendant, &b"CIDToGIDMap"[..])])
+        .filter_map(|(d, key)| stream_at(doc, d?, key))
+        .collect();
+    let descriptor = dict(descendant.unwrap_or(font), b"FontDescriptor");
+    let program = [&b"FontFile2"[..], b"FontFile3", b"FontFile"]
+        .into_iter()
+        .find_map(|key| stream_at(doc, descriptor?, key));
+    streams.extend(program);
+    streams
+}
+
+/// The stream `dict[key]` refers to (or holds), with its id when it is an indirect object.
+fn stream_at<'a>(
+    doc: &'a Document,
+    dict: &'a Dictionary,
+    key: &[u8],
+) -> Option<(Option<ObjectId>, &'a Stream)> {
+    let (id, object) = doc.dereference(dict.get(key).ok()?).ok()?;
+    Some((id, object.as_stream().ok()?))
 }
 
 /// Looks up `name` in a resource category (`/Font`, `/XObject`) of a resources dictionary.
@@ -290,7 +487,8 @@ fn rect(object: &Object) -> Option<[f64; 4]> {
 }
 
 /// Drops what lies outside the displayed page (content clipped away by the CropBox or drawn off
-/// the page is invisible, and would confuse layout).
+/// the page is invisible, and would confuse layout), and the room it took: a page that drew
+/// millions of glyphs off the page must not keep their memory while the next pages are read.
 fn keep_visible(page: &mut PageContent) {
     const SLACK: f32 = 2.0;
     let m = page.media;
@@ -302,6 +500,8 @@ fn keep_visible(page: &mut PageContent) {
     page.segments.retain(|s| {
         inside(s.x0, s.y0) || inside(s.x1, s.y1) || inside((s.x0 + s.x1) / 2.0, (s.y0 + s.y1) / 2.0)
     });
+    page.glyphs.shrink_to_fit();
+    page.segments.shrink_to_fit();
 }
 
 fn centre(b: &BBox) -> (f64, f64) {
@@ -537,7 +737,10 @@ struct Interp<'r, 'a> {
     path: Shape,
     /// `W`/`W*` seen: the path clips when the next painting operator ends it.
     clip_pending: bool,
+    /// Operations interpreted on this page (with glyphs and `TJ` elements).
     ops: usize,
+    /// When to look at the clock next (in [`Reader::ops`]).
+    next_clock: usize,
 }
 
 impl<'r, 'a> Interp<'r, 'a> {
@@ -553,20 +756,60 @@ impl<'r, 'a> Interp<'r, 'a> {
             path: Shape::default(),
             clip_pending: false,
             ops: 0,
+            next_clock: 0,
         }
     }
 
-    fn run(&mut self, ops: &[Operation], resources: Option<&'a Dictionary>, depth: usize) {
+    fn run(
+        &mut self,
+        ops: &[Operation],
+        resources: Option<&'a Dictionary>,
+        depth: usize,
+    ) -> Step<()> {
         for op in ops {
-            if self.ops >= self.reader.limits.max_ops_per_page {
-                return;
-            }
-            self.ops += 1;
-            self.apply(op, resources, depth);
+            self.spend(1)?;
+            self.apply(op, resources, depth)?;
         }
+        Ok(())
     }
 
-    fn apply(&mut self, op: &Operation, resources: Option<&'a Dictionary>, depth: usize) {
+    /// Counts `n` operations against the page's and the document's limits, and looks at the
+    /// clock every [`DEADLINE_EVERY`] of them.
+    fn spend(&mut self, n: usize) -> Step<()> {
+        let limits = self.reader.limits;
+        self.ops = self.ops.saturating_add(n);
+        self.reader.ops = self.reader.ops.saturating_add(n);
+        if self.ops > limits.max_ops_per_page {
+            return Err(Exceeded {
+                limit: limit::OPS_PER_PAGE,
+                detail: format!(
+                    "page {} runs more than {} operators",
+                    self.page.number, limits.max_ops_per_page
+                ),
+            });
+        }
+        if self.reader.ops > limits.max_ops_per_document {
+            return Err(Exceeded {
+                limit: limit::OPS_PER_DOCUMENT,
+                detail: format!(
+                    "more than {} operators by page {}",
+                    limits.max_ops_per_document, self.page.number
+                ),
+            });
+        }
+        if self.reader.ops >= self.next_clock {
+            self.next_clock = self.reader.ops.saturating_add(DEADLINE_EVERY);
+            check_deadline(limits, self.page.number, self.reader.pages)?;
+        }
+        Ok(())
+    }
+
+    fn apply(
+        &mut self,
+        op: &Operation,
+        resources: Option<&'a Dictionary>,
+        depth: usize,
+    ) -> Step<()> {
         let operands = op.operands.as_slice();
         let n = |i: usize| operands.get(i).and_then(num);
         match op.operator.as_str() {
@@ -583,7 +826,7 @@ impl<'r, 'a> Interp<'r, 'a> {
             }
             "Tf" => {
                 if let (Some(Object::Name(name)), Some(size)) = (operands.first(), n(1)) {
-                    self.gs.font = Some(self.reader.font(resources, name));
+                    self.gs.font = Some(self.reader.font(resources, name)?);
                     self.gs.font_size = size;
                 }
             }
@@ -610,26 +853,27 @@ impl<'r, 'a> Interp<'r, 'a> {
                 }
             }
             "T*" => self.next_line(0.0, -self.gs.leading),
-            "Tj" => self.show_operand(operands.first()),
+            "Tj" => self.show_operand(operands.first())?,
             "'" => {
                 self.next_line(0.0, -self.gs.leading);
-                self.show_operand(operands.first());
+                self.show_operand(operands.first())?;
             }
             "\"" => {
                 set(&mut self.gs.word_spacing, n(0));
                 set(&mut self.gs.char_spacing, n(1));
                 self.next_line(0.0, -self.gs.leading);
-                self.show_operand(operands.get(2));
+                self.show_operand(operands.get(2))?;
             }
-            "TJ" => self.show_array(operands.first()),
+            "TJ" => self.show_array(operands.first())?,
             "Do" => {
                 if let Some(Object::Name(name)) = operands.first() {
-                    self.draw_xobject(resources, name, depth);
+                    self.draw_xobject(resources, name, depth)?;
                 }
             }
             "BI" => self.page.images += 1,
             other => self.apply_graphics(other, operands),
         }
+        Ok(())
     }
 
     /// Path construction, painting and colour operators.
@@ -707,20 +951,23 @@ impl<'r, 'a> Interp<'r, 'a> {
         self.tm = self.tlm;
     }
 
-    fn show_operand(&mut self, operand: Option<&Object>) {
-        if let Some(Object::String(bytes, _)) = operand {
-            self.show(bytes);
+    fn show_operand(&mut self, operand: Option<&Object>) -> Step<()> {
+        match operand {
+            Some(Object::String(bytes, _)) => self.show(bytes),
+            _ => Ok(()),
         }
     }
 
     /// `TJ`: strings shown in turn, numbers moving the pen back by thousandths of the font size.
-    fn show_array(&mut self, operand: Option<&Object>) {
+    /// Each element counts as an operation.
+    fn show_array(&mut self, operand: Option<&Object>) -> Step<()> {
         let Some(Object::Array(items)) = operand else {
-            return;
+            return Ok(());
         };
+        self.spend(items.len())?;
         for item in items {
             match item {
-                Object::String(bytes, _) => self.show(bytes),
+                Object::String(bytes, _) => self.show(bytes)?,
                 other => {
                     if let Some(adjust) = num(other) {
                         let shift = -adjust / 1000.0 * self.gs.font_size;
@@ -735,18 +982,24 @@ impl<'r, 'a> Interp<'r, 'a> {
                 }
             }
         }
+        Ok(())
     }
 
     /// Shows a string: one glyph per decoded code, each placed by the text rendering matrix, then
-    /// the pen advanced by the code's width and the character and word spacing (§9.4.4).
-    fn show(&mut self, bytes: &[u8]) {
+    /// the pen advanced by the code's width and the character and word spacing (§9.4.4). Each
+    /// code counts as an operation: a code is at most four bytes, so a string too long for the
+    /// operations left fails before it is decoded.
+    fn show(&mut self, bytes: &[u8]) -> Step<()> {
+        self.spend(bytes.len().div_ceil(4))?;
         let font = match &self.gs.font {
             Some(font) => Rc::clone(font),
             None => Rc::clone(&self.reader.no_font),
         };
+        let shown = font.decode(bytes);
+        self.spend(shown.len().saturating_sub(bytes.len().div_ceil(4)))?;
         let gs = &self.gs;
         let (size, h_scale) = (gs.font_size, gs.h_scale);
-        for shown in font.decode(bytes) {
+        for shown in shown {
             let trm = Matrix([size * h_scale, 0.0, 0.0, size, 0.0, gs.rise])
                 .then(&self.tm)
                 .then(&gs.ctm);
@@ -776,20 +1029,39 @@ impl<'r, 'a> Interp<'r, 'a> {
             };
             self.tm = m.then(&self.tm);
         }
+        Ok(())
     }
 
-    fn draw_xobject(&mut self, resources: Option<&'a Dictionary>, name: &[u8], depth: usize) {
+    /// `Do`: an image is counted, a form is run; a form nested deeper than the limit (one that
+    /// draws itself, directly or through others) fails the document.
+    fn draw_xobject(
+        &mut self,
+        resources: Option<&'a Dictionary>,
+        name: &[u8],
+        depth: usize,
+    ) -> Step<()> {
         let doc = self.reader.doc;
         let Some((id, object)) = resource(doc, resources, b"XObject", name) else {
-            return;
+            return Ok(());
         };
         let Ok(stream) = object.as_stream() else {
-            return;
+            return Ok(());
         };
         match stream.dict.get(b"Subtype").and_then(Object::as_name) {
             Ok(b"Image") => self.page.images += 1,
-            Ok(b"Form") if depth < self.reader.limits.max_form_depth => {
-                let ops = self.reader.form_operations(id, object);
+            Ok(b"Form") => {
+                let max = self.reader.limits.max_form_depth;
+                if depth >= max {
+                    return Err(Exceeded {
+                        limit: limit::FORM_DEPTH,
+                        detail: format!(
+                            "page {}: Form XObject /{} nested deeper than {max}",
+                            self.page.number,
+                            String::from_utf8_lossy(name)
+                        ),
+                    });
+                }
+                let ops = self.reader.form_operations(id, stream)?;
                 let matrix = deref(doc, stream.dict.get(b"Matrix").ok())
                     .and_then(|o| o.as_array().ok())
                     .and_then(|a| Matrix::from_operands(a))
@@ -798,10 +1070,11 @@ impl<'r, 'a> Interp<'r, 'a> {
                 let form_resources = deref(doc, stream.dict.get(b"Resources").ok())
                     .and_then(|o| o.as_dict().ok())
                     .or(resources);
-                self.run_form(&ops, matrix, form_resources, depth + 1);
+                self.run_form(&ops, matrix, form_resources, depth + 1)?;
             }
             _ => {}
         }
+        Ok(())
     }
 
     /// Runs a form as if wrapped in `q … Q`, whatever its own `q`/`Q` balance.
@@ -811,20 +1084,21 @@ impl<'r, 'a> Interp<'r, 'a> {
         matrix: Matrix,
         resources: Option<&'a Dictionary>,
         depth: usize,
-    ) {
+    ) -> Step<()> {
         let saved_gs = self.gs.clone();
         let saved_stack = self.stack.len();
         let saved_overflow = self.overflow;
         let (tm, tlm) = (self.tm, self.tlm);
         let path = std::mem::take(&mut self.path);
         self.gs.ctm = matrix.then(&self.gs.ctm);
-        self.run(ops, resources, depth);
+        self.run(ops, resources, depth)?;
         self.gs = saved_gs;
         self.stack.truncate(saved_stack);
         self.overflow = saved_overflow;
         self.tm = tm;
         self.tlm = tlm;
         self.path = path;
+        Ok(())
     }
 
     /// Paints the current path: stroked straight edges and thin filled rectangles become rules.
@@ -1274,38 +1548,269 @@ mod tests {
         assert!(page.glyphs.iter().all(|g| close(g.baseline, 120.0)));
     }
 
+    /// The limit a document fails with, and the error's message.
+    fn exceeded(bytes: &[u8], limits: &Limits) -> (&'static str, String) {
+        match read_pages(Path::new("t.pdf"), bytes, limits) {
+            Err(err @ PdfError::LimitExceeded { limit, .. }) => (limit, err.to_string()),
+            other => panic!("expected a limit, got {other:?}"),
+        }
+    }
+
+    /// Forms nested `n` deep, each showing 部 12 points above its parent's and drawing the next.
+    fn nested_forms(doc: &mut Document, n: usize) -> Dictionary {
+        let mut next: Option<ObjectId> = None;
+        for _ in 0..n {
+            let mut resources = identity_font(doc);
+            let mut content = b"BT /F1 10 Tf 0 0 Td <0010> Tj ET 1 0 0 1 0 12 cm".to_vec();
+            if let Some(id) = next {
+                resources.set("XObject", dictionary! { "Next" => id });
+                content.extend_from_slice(b" /Next Do");
+            }
+            let dict = dictionary! { "Type" => "XObject", "Subtype" => "Form",
+            "BBox" => vec![0.into(), 0.into(), 595.into(), 842.into()], "Resources" => resources };
+            next = Some(doc.add_object(Stream::new(dict, content)));
+        }
+        dictionary! { "XObject" => dictionary! { "X1" => next.expect("n > 0") } }
+    }
+
     #[test]
-    fn form_that_draws_itself_stops_at_the_depth_limit() {
+    fn forms_nest_up_to_the_depth_limit() {
+        let bytes = pdf(b"/X1 Do", |doc| nested_forms(doc, 5));
+        let limits = |max_form_depth| Limits {
+            max_form_depth,
+            ..Limits::default()
+        };
+        let page = read_with(&bytes, &limits(5));
+        let baselines: Vec<f32> = page.glyphs.iter().map(|g| g.baseline).collect();
+        assert_eq!(baselines, vec![0.0, 12.0, 24.0, 36.0, 48.0]);
+        let (limit, message) = exceeded(&bytes, &limits(4));
+        assert_eq!(limit, limit::FORM_DEPTH);
+        assert_eq!(
+            message,
+            "t.pdf: resource limit exceeded: Form XObject nesting depth (page 1: Form XObject \
+             /Next nested deeper than 4); raise it with --max-depth"
+        );
+    }
+
+    #[test]
+    fn form_that_draws_itself_fails_at_the_depth_limit() {
         let bytes = pdf(b"/X1 Do", |doc| {
             let x1 = form(
                 doc,
-                b"BT /F1 10 Tf 0 0 Td <0010> Tj ET 1 0 0 1 0 12 cm /Self Do",
+                b"BT /F1 10 Tf 0 0 Td <0010> Tj ET 1 0 0 1 0 12 cm /Self Do /Self Do",
                 None,
             );
             dictionary! { "XObject" => dictionary! { "X1" => x1 } }
         });
-        let limits = Limits {
-            max_form_depth: 5,
-            ..Limits::default()
-        };
-        let page = read_with(&bytes, &limits);
-        assert_eq!(page.glyphs.len(), 5);
-        let baselines: Vec<f32> = page.glyphs.iter().map(|g| g.baseline).collect();
-        assert_eq!(baselines, vec![0.0, 12.0, 24.0, 36.0, 48.0]);
-        // The default limit bounds it too.
-        assert_eq!(read(&bytes).glyphs.len(), Limits::default().max_form_depth);
+        let (limit, message) = exceeded(&bytes, &Limits::default());
+        assert_eq!(limit, limit::FORM_DEPTH);
+        assert!(message.contains("/Self nested deeper than 12"), "{message}");
     }
 
     #[test]
-    fn operation_limit_bounds_a_page() {
+    fn a_page_over_the_operation_limit_fails() {
+        // Five operators and one glyph per repetition.
         let content = "BT /F1 10 Tf 0 700 Td <0010> Tj ET\n".repeat(100);
         let bytes = pdf(content.as_bytes(), identity_font);
-        let limits = Limits {
-            max_ops_per_page: 25,
+        let limits = |max_ops_per_page| Limits {
+            max_ops_per_page,
             ..Limits::default()
         };
-        // Five operators per repetition: five complete text objects fit.
-        assert_eq!(read_with(&bytes, &limits).glyphs.len(), 5);
+        assert_eq!(read_with(&bytes, &limits(600)).glyphs.len(), 100);
+        let (limit, message) = exceeded(&bytes, &limits(599));
+        assert_eq!(limit, limit::OPS_PER_PAGE);
+        assert!(
+            message.ends_with(
+                "(page 1 runs more than 599 operators); raise it with --max-ops-per-page"
+            ),
+            "{message}"
+        );
+        // A content stream with more operators than the limit fails as it is parsed.
+        let (limit, message) = exceeded(&bytes, &limits(499));
+        assert_eq!(limit, limit::OPS_PER_PAGE);
+        assert!(
+            message.contains("holds more than 499 operators"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn glyphs_and_tj_elements_count_as_operations() {
+        let codes = "0010".repeat(1000);
+        let bytes = pdf(
+            format!("BT /F1 0.1 Tf 0 700 Td <{codes}> Tj [<{codes}> 5 <{codes}>] TJ ET").as_bytes(),
+            identity_font,
+        );
+        // 6 operators, 3000 glyphs, 3 TJ elements.
+        let limits = |max_ops_per_page| Limits {
+            max_ops_per_page,
+            ..Limits::default()
+        };
+        assert_eq!(read_with(&bytes, &limits(3009)).glyphs.len(), 3000);
+        assert_eq!(exceeded(&bytes, &limits(3008)).0, limit::OPS_PER_PAGE);
+        // A string far longer than the operations left fails before it is decoded.
+        assert_eq!(exceeded(&bytes, &limits(100)).0, limit::OPS_PER_PAGE);
+    }
+
+    #[test]
+    fn a_form_drawn_again_and_again_counts_against_the_document() {
+        let bytes = pdf(b"/X1 Do /X1 Do /X1 Do /X1 Do", |doc| nested_forms(doc, 1));
+        // Each drawing: Do, BT, Tf, Td, Tj, one glyph, ET, cm.
+        let limits = |max_ops_per_document| Limits {
+            max_ops_per_document,
+            ..Limits::default()
+        };
+        assert_eq!(read_with(&bytes, &limits(32)).glyphs.len(), 4);
+        let (limit, message) = exceeded(&bytes, &limits(31));
+        assert_eq!(limit, limit::OPS_PER_DOCUMENT);
+        assert!(
+            message.ends_with("raise it with --max-ops-per-document"),
+            "{message}"
+        );
+    }
+
+    /// `pdf` with every stream compressed.
+    fn compressed(bytes: &[u8]) -> Vec<u8> {
+        let mut doc = Document::load_mem(bytes).unwrap();
+        doc.compress();
+        let mut out = Vec::new();
+        doc.save_to(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_stream_that_inflates_past_the_limit_fails() {
+        let content = "BT /F1 10 Tf 0 700 Td <0010> Tj ET\n".to_owned() + &" ".repeat(100_000);
+        let bytes = compressed(&pdf(content.as_bytes(), identity_font));
+        assert!(bytes.len() < 10_000);
+        let limits = |max_decompressed_bytes_per_stream| Limits {
+            max_decompressed_bytes_per_stream,
+            ..Limits::default()
+        };
+        assert_eq!(read_with(&bytes, &limits(200_000)).glyphs.len(), 1);
+        let (limit, message) = exceeded(&bytes, &limits(64 * 1024));
+        assert_eq!(limit, limit::STREAM_BYTES);
+        assert!(
+            message.contains("inflates past 65536 bytes); raise it with --max-stream-bytes"),
+            "{message}"
+        );
+        // The font's streams (here its ToUnicode) are bounded too.
+        let (limit, message) = exceeded(&bytes, &limits(TO_UNICODE.len() - 1));
+        assert_eq!(limit, limit::STREAM_BYTES);
+        assert!(message.contains("stream "), "{message}");
+    }
+
+    #[test]
+    fn streams_decoded_for_the_pages_count_against_the_document() {
+        let content = b"BT /F1 10 Tf 0 700 Td <0010> Tj ET";
+        let bytes = compressed(&pdf(content, identity_font));
+        let limits = |max_decompressed_bytes_per_document| Limits {
+            max_decompressed_bytes_per_document,
+            ..Limits::default()
+        };
+        // The content stream, then the font's ToUnicode.
+        let total = content.len() + TO_UNICODE.len();
+        assert_eq!(read_with(&bytes, &limits(total)).glyphs.len(), 1);
+        let (limit, message) = exceeded(&bytes, &limits(total - 1));
+        assert_eq!(limit, limit::DOCUMENT_BYTES);
+        assert!(
+            message.ends_with("raise it with --max-document-bytes"),
+            "{message}"
+        );
+        // A content stream drawn by every page is counted each time.
+        let mut doc = Document::load_mem(&bytes).unwrap();
+        let pages = doc.get_pages();
+        let page = doc.get_object(pages[&1]).unwrap().clone();
+        let tree = doc
+            .catalog()
+            .unwrap()
+            .get(b"Pages")
+            .unwrap()
+            .as_reference()
+            .unwrap();
+        let kids: Vec<Object> = (0..3)
+            .map(|_| doc.add_object(page.clone()).into())
+            .collect();
+        let count = kids.len() as i64;
+        let root = doc.get_dictionary_mut(tree).unwrap();
+        root.set("Kids", kids);
+        root.set("Count", count);
+        let mut three = Vec::new();
+        doc.save_to(&mut three).unwrap();
+        assert_eq!(
+            exceeded(&three, &limits(total + content.len())).0,
+            limit::DOCUMENT_BYTES
+        );
+        let pages = read_pages(
+            Path::new("t.pdf"),
+            &three,
+            &limits(total + 2 * content.len()),
+        );
+        assert_eq!(pages.unwrap().len(), 3);
+    }
+
+    #[test]
+    fn a_document_past_its_deadline_fails() {
+        let bytes = pdf(b"BT /F1 10 Tf 0 700 Td <0010> Tj ET", identity_font);
+        let limits = |deadline| Limits {
+            deadline: Some(deadline),
+            ..Limits::default()
+        };
+        let later = Instant::now() + std::time::Duration::from_secs(3600);
+        assert_eq!(read_with(&bytes, &limits(later)).glyphs.len(), 1);
+        let (limit, message) = exceeded(&bytes, &limits(Instant::now()));
+        assert_eq!(limit, limit::TIME);
+        assert!(
+            message.ends_with("(time budget spent at page 1 of 1); raise it with --timeout"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn the_clock_is_read_every_few_thousand_operations() {
+        let doc = Document::with_version("1.7");
+        let limits = Limits {
+            deadline: Some(Instant::now() + std::time::Duration::from_millis(500)),
+            ..Limits::default()
+        };
+        let mut reader = Reader::new(&doc, &limits, 1);
+        let page = PageContent {
+            number: 1,
+            ..PageContent::default()
+        };
+        let mut interp = Interp::new(&mut reader, page, Matrix::IDENTITY);
+        assert!(interp.spend(1).is_ok());
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        // Past the deadline, but the clock is not read again until DEADLINE_EVERY more.
+        assert!(interp.spend(DEADLINE_EVERY - 1).is_ok());
+        let stopped = interp.spend(1).unwrap_err();
+        assert_eq!(stopped.limit, limit::TIME);
+        assert_eq!(stopped.detail, "time budget spent at page 1 of 1");
+    }
+
+    #[test]
+    fn every_limit_names_its_flag() {
+        let flags = [
+            limit::STREAM_BYTES,
+            limit::DOCUMENT_BYTES,
+            limit::OPS_PER_PAGE,
+            limit::OPS_PER_DOCUMENT,
+            limit::FORM_DEPTH,
+            limit::TIME,
+        ]
+        .map(flag);
+        assert_eq!(flag("anything else"), "help");
+        assert_eq!(
+            flags,
+            [
+                "max-stream-bytes",
+                "max-document-bytes",
+                "max-ops-per-page",
+                "max-ops-per-document",
+                "max-depth",
+                "timeout"
+            ]
+        );
     }
 
     fn segments(page: &PageContent) -> Vec<[f32; 4]> {

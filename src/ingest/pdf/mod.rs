@@ -107,4 +107,15 @@ pub enum PdfError {
         "{path}: no text layer (scanned or image-only PDF, {pages} page(s)); OCR is not supported"
     )]
     NoTextLayer { path: PathBuf, pages: usize },
+    /// A bound of [`Limits`] was reached: a decompression bomb, a form that draws itself, a page
+    /// of millions of operators, a document past its time budget.
+    #[error(
+        "{path}: resource limit exceeded: {limit} ({detail}); raise it with --{flag}",
+        flag = content::flag(limit)
+    )]
+    LimitExceeded {
+        path: PathBuf,
+        limit: &'static str,
+        detail: String,
+    },
 }
