@@ -41,6 +41,8 @@ pub struct BatchOptions<'a> {
     pub validation: &'a validate::Config,
     /// Resource limits for reading a PDF.
     pub limits: &'a ingest::pdf::Limits,
+    /// Time budget per document (PDF reading checks it as it goes).
+    pub timeout: Option<std::time::Duration>,
     /// Skip documents whose content hash and tool version match their existing output.
     pub incremental: bool,
     /// Called after each document (for a progress display): `(done, failed)` so far.
@@ -191,9 +193,13 @@ fn one_document(path: &Path, parts: &Parts, opts: &BatchOptions<'_>) -> SummaryE
     {
         return entry;
     }
+    let limits = ingest::pdf::Limits {
+        deadline: opts.timeout.map(|t| std::time::Instant::now() + t),
+        ..opts.limits.clone()
+    };
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let bytes = bytes.map_err(pipeline::DocError::from)?;
-        pipeline::process_bytes(path, &bytes, opts.grammars, opts.validation, opts.limits)
+        pipeline::process_bytes(path, &bytes, opts.grammars, opts.validation, &limits)
     }));
     let result = match outcome {
         Ok(r) => r.map_err(|e| e.to_string()),

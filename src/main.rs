@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use cnbudget::batch::{BatchOptions, run_batch};
 use cnbudget::emit::{Summary, SummaryEntry};
 use cnbudget::grammar::GrammarSet;
+use cnbudget::ingest;
 use cnbudget::validate::{self, rules};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rust_decimal::Decimal;
@@ -55,6 +56,24 @@ enum Command {
         /// No progress bar and no closing summary line on stderr.
         #[arg(long, short)]
         quiet: bool,
+        /// Largest size one PDF stream may decompress to, in bytes.
+        #[arg(long, default_value_t = ingest::pdf::Limits::default().max_decompressed_bytes_per_stream)]
+        max_stream_bytes: usize,
+        /// Largest total a PDF's streams may decompress to, in bytes.
+        #[arg(long, default_value_t = ingest::pdf::Limits::default().max_decompressed_bytes_per_document)]
+        max_document_bytes: usize,
+        /// Most content operators interpreted on one PDF page.
+        #[arg(long, default_value_t = ingest::pdf::Limits::default().max_ops_per_page)]
+        max_ops_per_page: usize,
+        /// Most content operators interpreted in one PDF document.
+        #[arg(long, default_value_t = ingest::pdf::Limits::default().max_ops_per_document)]
+        max_ops_per_document: usize,
+        /// Deepest nesting of PDF Form XObjects.
+        #[arg(long, default_value_t = ingest::pdf::Limits::default().max_form_depth)]
+        max_depth: usize,
+        /// Time budget per document, in seconds (0: none).
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
         /// Rounding allowance per added part for amounts in 万元 (尾差).
         #[arg(long, default_value = "0.01")]
         tolerance_wan: Decimal,
@@ -164,6 +183,12 @@ fn run() -> anyhow::Result<ExitCode> {
             tolerance_yuan,
             incremental,
             quiet,
+            max_stream_bytes,
+            max_document_bytes,
+            max_ops_per_page,
+            max_ops_per_document,
+            max_depth,
+            timeout,
         } => {
             let grammars = match grammars {
                 Some(dir) => GrammarSet::load_dir(&dir)?,
@@ -175,7 +200,15 @@ fn run() -> anyhow::Result<ExitCode> {
                     .build_global()
                     .context("starting the worker threads")?;
             }
-            let limits = cnbudget::ingest::pdf::Limits::default();
+            let limits = ingest::pdf::Limits {
+                max_decompressed_bytes_per_stream: max_stream_bytes,
+                max_decompressed_bytes_per_document: max_document_bytes,
+                max_ops_per_page,
+                max_ops_per_document,
+                max_form_depth: max_depth,
+                ..ingest::pdf::Limits::default()
+            };
+            let timeout = (timeout > 0).then(|| std::time::Duration::from_secs(timeout));
             let validation = validate::Config {
                 tolerance: validate::Tolerance {
                     per_addend_wan: tolerance_wan,
@@ -203,6 +236,7 @@ fn run() -> anyhow::Result<ExitCode> {
                     grammars: &grammars,
                     validation: &validation,
                     limits: &limits,
+                    timeout,
                     incremental,
                     progress: Some(&on_done),
                 },

@@ -264,3 +264,34 @@ fn incremental_rerun_skips_unchanged_documents() {
     run();
     assert!(out.join("a.json").exists());
 }
+
+/// Resource limits are flags; a document past one fails with a message naming the limit and the flag.
+#[test]
+fn limit_flags_fail_a_document_naming_the_limit() {
+    let dir = temp_dir("limits");
+    let pdf =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/pdf/000_163e4aab9eba8502.chromium.pdf");
+    let out = bin()
+        .args(["extract", "--quiet", "--max-ops-per-page", "1000", "--out"])
+        .arg(dir.join("out"))
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("resource limit exceeded: content operators per page"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("raise it with --max-ops-per-page"),
+        "{stderr}"
+    );
+    let ok = bin()
+        .args(["extract", "--quiet", "--out"])
+        .arg(dir.join("out2"))
+        .arg(&pdf)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
