@@ -138,16 +138,8 @@ fn shorten(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
     fn lines(texts: &[&str]) -> Vec<Line> {
-        texts
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Line {
-                no: i + 1,
-                text: (*t).to_owned(),
-            })
-            .collect()
+        Line::numbered(texts)
     }
 
     #[test]

@@ -12,16 +12,8 @@ fn grammars() -> GrammarSet {
     GrammarSet::builtin().expect("built-in grammars load")
 }
 
-/// Lines numbered from 1, as the pipeline gives them.
 fn lines(texts: &[&str]) -> Vec<Line> {
-    texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| Line {
-            no: i + 1,
-            text: (*t).to_owned(),
-        })
-        .collect()
+    Line::numbered(texts)
 }
 
 fn run_with(texts: &[&str], tables: &[Table], g: &GrammarSet) -> (Narrative, Vec<Repair>) {

@@ -26,6 +26,20 @@ pub struct Line {
     pub text: String,
 }
 
+impl Line {
+    /// Lines numbered from 1, as the pipeline gives them (for building inputs by hand).
+    pub fn numbered(texts: &[&str]) -> Vec<Line> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Line {
+                no: i + 1,
+                text: (*t).to_owned(),
+            })
+            .collect()
+    }
+}
+
 /// Applies the character-level repairs to every line of a source.
 pub fn canonicalize(source: &SourceText) -> (Vec<Line>, Vec<Repair>) {
     let mut repairs = Vec::new();
