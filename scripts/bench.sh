@@ -17,6 +17,9 @@
 #   BENCH_QUIET=SECONDS   before each timed run, wait up to this long for the CPUs to be ≥ 85% idle
 #                         (default 120; 0 disables). The idle share seen is reported.
 #   BENCH_BUILD=0         do not run `cargo build --release` (use target/release/cnbudget as is)
+#   BENCH_BIN=PATH        benchmark this binary instead (no build); e.g. to compare two builds
+#   BENCH_OUT_DIR=DIR     write the tool's output under DIR (default: the work directory). A tmpfs such as
+#                         /dev/shm takes the disk (and its fsync cost) out of the measurement
 #   BENCH_GNU_TIME=0      do not use /usr/bin/time even if present (tests the bash `time` fallback)
 #   BENCH_TMP=DIR         work directory (default: a new mktemp -d, removed at exit)
 #
@@ -54,7 +57,9 @@ fi
 # The binary: build (retrying, since src/ may be mid-edit), then copy it so that a rebuild by
 # someone else during the benchmark cannot swap the binary under the runs.
 # ---------------------------------------------------------------------------------------------
-if [[ "${BENCH_BUILD:-1}" != 0 ]]; then
+if [[ -n "${BENCH_BIN:-}" ]]; then
+  [[ -x "$BENCH_BIN" ]] || { log "BENCH_BIN=$BENCH_BIN is not an executable"; exit 2; }
+elif [[ "${BENCH_BUILD:-1}" != 0 ]]; then
   for attempt in 1 2 3; do
     log "cargo build --release (attempt $attempt)"
     if cargo build --release >&2; then break; fi
@@ -63,9 +68,10 @@ if [[ "${BENCH_BUILD:-1}" != 0 ]]; then
     sleep 60
   done
 fi
-[[ -x target/release/cnbudget ]] || { log "target/release/cnbudget missing (build it or unset BENCH_BUILD)"; exit 2; }
+SRC_BIN=${BENCH_BIN:-target/release/cnbudget}
+[[ -x "$SRC_BIN" ]] || { log "$SRC_BIN missing (build it or unset BENCH_BUILD)"; exit 2; }
 BIN=$WORK/cnbudget
-cp target/release/cnbudget "$BIN"
+cp "$SRC_BIN" "$BIN"
 BIN_SHA=$(sha256sum "$BIN" | cut -c1-12)
 GIT_REV=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 GIT_DIRTY=$(git status --porcelain -- src grammars Cargo.toml Cargo.lock 2>/dev/null | wc -l | tr -d ' ')
@@ -140,6 +146,14 @@ EOF
 GEN_FLAGS=(--seed "$SEED")
 [[ "${BENCH_ENCODING_MIX:-0}" == 1 ]] && GEN_FLAGS+=(--encoding-mix)
 NPROC=$(nproc)
+if [[ -n "${BENCH_OUT_DIR:-}" ]]; then
+  mkdir -p "$BENCH_OUT_DIR"
+  OUTBASE=$(mktemp -d "$BENCH_OUT_DIR/cnbudget-bench-out.XXXXXX")
+  trap 'rm -rf "$OUTBASE"; [[ -n "${BENCH_TMP:-}" ]] || rm -rf "$WORK"' EXIT
+else
+  OUTBASE=$WORK
+fi
+OUT_FS=$(df -T "$OUTBASE" | awk 'NR==2 {print $2}')
 log "generating $DOCS documents (seed $SEED) in $WORK/corpus"
 python3 scripts/gen_corpus.py --count "$DOCS" --out "$WORK/corpus" "${GEN_FLAGS[@]}" --jobs "$NPROC"
 CORPUS_BYTES=$(awk -F'\t' 'NR>1 {s+=$9} END {print s}' "$WORK/corpus/manifest.tsv")
@@ -147,9 +161,9 @@ CORPUS_LINES=$(awk -F'\t' 'NR>1 {s+=$8} END {print s}' "$WORK/corpus/manifest.ts
 
 # Warm-up (page cache, allocator), not timed.
 log "warm-up run"
-rm -rf "$WORK/out"
-"$BIN" extract "$WORK/corpus" --out "$WORK/out" --jobs "$NPROC" >/dev/null 2>&1 || true
-read -r N_DOCS N_OK N_FAILED N_ERR N_WARN < <(summary_counts "$WORK/out")
+rm -rf "$OUTBASE/out"
+"$BIN" extract "$WORK/corpus" --out "$OUTBASE/out" --jobs "$NPROC" >/dev/null 2>&1 || true
+read -r N_DOCS N_OK N_FAILED N_ERR N_WARN < <(summary_counts "$OUTBASE/out")
 log "corpus check: $N_DOCS documents, $N_OK ok, $N_FAILED failed, $N_ERR error findings, $N_WARN warnings"
 
 # ---------------------------------------------------------------------------------------------
@@ -159,10 +173,10 @@ declare -A B_WALL B_USER B_SYS B_RSS B_IDLE
 for j in $JOBS; do
   best=""
   for r in $(seq 1 "$REPEAT"); do
-    rm -rf "$WORK/out"
+    rm -rf "$OUTBASE/out"
     idle=$(wait_quiet)
     log "extract --jobs $j, run $r/$REPEAT (machine ${idle}% idle before the run)"
-    measure "$WORK/m.txt" "$BIN" extract "$WORK/corpus" --out "$WORK/out" --jobs "$j"
+    measure "$WORK/m.txt" "$BIN" extract "$WORK/corpus" --out "$OUTBASE/out" --jobs "$j"
     read -r w u s m st <"$WORK/m.txt"
     if [[ $st != 0 ]]; then log "exit status $st (some document failed?); see summary.json"; fi
     log "  wall ${w}s, user ${u}s, sys ${s}s, peak RSS ${m} kB"
@@ -172,25 +186,25 @@ for j in $JOBS; do
     fi
   done
 done
-OUT_BYTES=$(du -sb "$WORK/out" | cut -f1)
+OUT_BYTES=$(du -sb "$OUTBASE/out" | cut -f1)
 
 # ---------------------------------------------------------------------------------------------
 # Scale run: one batch of $SCALE documents, for peak memory
 # ---------------------------------------------------------------------------------------------
 if ((SCALE > 0)); then
-  rm -rf "$WORK/out"
+  rm -rf "$OUTBASE/out"
   log "generating $SCALE documents for the scale run"
   python3 scripts/gen_corpus.py --count "$SCALE" --out "$WORK/scale" "${GEN_FLAGS[@]}" --jobs "$NPROC"
   SCALE_BYTES=$(awk -F'\t' 'NR>1 {s+=$9} END {print s}' "$WORK/scale/manifest.tsv")
   SCALE_IDLE=$(wait_quiet)
   log "extract $SCALE documents --jobs $NPROC (machine ${SCALE_IDLE}% idle before the run)"
-  measure "$WORK/m.txt" "$BIN" extract "$WORK/scale" --out "$WORK/out-scale" --jobs "$NPROC"
+  measure "$WORK/m.txt" "$BIN" extract "$WORK/scale" --out "$OUTBASE/out-scale" --jobs "$NPROC"
   read -r SW SU SS SM SST <"$WORK/m.txt"
-  read -r S_DOCS S_OK S_FAILED S_ERR S_WARN < <(summary_counts "$WORK/out-scale")
+  read -r S_DOCS S_OK S_FAILED S_ERR S_WARN < <(summary_counts "$OUTBASE/out-scale")
   log "  wall ${SW}s, peak RSS ${SM} kB; $S_OK ok, $S_FAILED failed"
-  rm -rf "$WORK/out-scale" "$WORK/scale"
+  rm -rf "$OUTBASE/out-scale" "$WORK/scale"
 fi
-rm -rf "$WORK/out"
+rm -rf "$OUTBASE/out"
 
 # ---------------------------------------------------------------------------------------------
 # PLACEHOLDER — PDF input (not measured: cnbudget does not read PDF yet).
@@ -215,7 +229,7 @@ echo
 echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); tool: $TOOL_VERSION, commit $GIT_REV (uncommitted changes in src/grammars/Cargo: $GIT_DIRTY files), binary sha256 $BIN_SHA"
 echo "- machine: $NPROC CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -h | awk '/^Mem:/ {print $2}') RAM; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- corpus: $DOCS generated documents (scripts/gen_corpus.py ${GEN_FLAGS[*]}), average $AVG_KB kB and $AVG_LINES lines (the bundled sample: $(f "%.1f" "$SAMPLE_BYTES / 1000") kB); the tool read them as $N_OK ok, $N_FAILED failed, with $N_ERR error and $N_WARN warning findings"
-echo "- timing: best of $REPEAT runs per configuration (wall clock), after one untimed warm-up; output written to a local disk; $([[ $HAVE_GNU_TIME == 1 ]] && echo 'CPU time and peak RSS from /usr/bin/time -v' || echo 'CPU time from bash time; peak RSS not measured (no GNU time)')"
+echo "- timing: best of $REPEAT runs per configuration (wall clock), after one untimed warm-up; output written under ${BENCH_OUT_DIR:-the work directory in ${TMPDIR:-/tmp}} ($OUT_FS); $([[ $HAVE_GNU_TIME == 1 ]] && echo 'CPU time and peak RSS from /usr/bin/time -v' || echo 'CPU time from bash time; peak RSS not measured (no GNU time)')"
 echo
 echo "| configuration | documents | wall (s) | documents/s | documents/s per thread | CPU s (user+sys) | documents per CPU-second | MB/s | peak RSS (MB) | machine idle before run | speed-up vs baseline |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"

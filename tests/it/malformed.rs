@@ -136,9 +136,9 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// Runs `cnbudget extract INPUTS --out OUT`, killing it past [`BOUND`]; gives its exit status and
-/// stderr.
-fn extract(inputs: &[PathBuf], out: &Path) -> (ExitStatus, String) {
+/// Runs `cnbudget extract INPUTS --out OUT FLAGS`, killing it past [`BOUND`]; gives its exit
+/// status and stderr.
+fn extract(inputs: &[PathBuf], out: &Path, flags: &[&str]) -> (ExitStatus, String) {
     let log = out.with_extension("stderr");
     let mut child = Command::new(env!("CARGO_BIN_EXE_cnbudget"))
         .arg("extract")
@@ -146,6 +146,7 @@ fn extract(inputs: &[PathBuf], out: &Path) -> (ExitStatus, String) {
         .arg("--out")
         .arg(out)
         .arg("--quiet")
+        .args(flags)
         .stdout(Stdio::null())
         .stderr(File::create(&log).unwrap())
         .spawn()
@@ -257,7 +258,7 @@ fn malformed_inputs_fail_cleanly_and_the_good_ones_come_out_as_alone() {
     let mut inputs = vec![corpus(), long_line];
     inputs.extend(good.iter().cloned());
     let out = dir.join("out");
-    let (status, stderr) = extract(&inputs, &out);
+    let (status, stderr) = extract(&inputs, &out, &[]);
     // Some documents failed: 1. A crash would be a signal (no code) or 101; 2 a failed run.
     assert_eq!(status.code(), Some(1), "{status:?}\n{stderr}");
 
@@ -285,7 +286,7 @@ fn malformed_inputs_fail_cleanly_and_the_good_ones_come_out_as_alone() {
 
     // The good documents' outputs are the bytes they give alone.
     let alone = dir.join("alone");
-    let (status, stderr) = extract(&good, &alone);
+    let (status, stderr) = extract(&good, &alone, &[]);
     assert_eq!(status.code(), Some(0), "{stderr}");
     for e in summary_entries(&alone) {
         let name = e["output"].as_str().unwrap();
@@ -310,7 +311,52 @@ fn a_long_paragraph_of_figures_reads_in_linear_time() {
     let dir = temp_dir("figures");
     let input = dir.join("figures.txt");
     write_with_line(&input, &"部门预算支出增长12.5%，".repeat(130_000));
-    let (status, stderr) = extract(&[input], &dir.join("out"));
+    let (status, stderr) = extract(&[input], &dir.join("out"), &[]);
     assert_eq!(status.code(), Some(0), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The limit flags act: a bomb under a raised stream limit is read (and has no text), and a flood
+/// of glyphs let past the operator limits is stopped by the time budget, soon after it runs out.
+#[test]
+fn raised_limits_let_a_file_through_and_the_timeout_stops_a_long_one() {
+    let dir = temp_dir("raised");
+    let out = dir.join("bomb");
+    let bomb = corpus().join("zlib_bomb_one_layer.pdf");
+    let (status, stderr) = extract(&[bomb], &out, &["--max-stream-bytes", "100000000"]);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    let entries = summary_entries(&out);
+    let problem = check(
+        entry(&entries, "zlib_bomb_one_layer.pdf"),
+        "zlib_bomb_one_layer.pdf",
+        Failed(&["no text layer"]),
+    );
+    assert_eq!(problem, Ok(()));
+
+    let out = dir.join("flood");
+    let flood = corpus().join("glyph_flood.pdf");
+    let unbounded = [
+        "--max-ops-per-page",
+        "1000000000",
+        "--max-ops-per-document",
+        "1000000000",
+        "--timeout",
+        "1",
+    ];
+    let start = Instant::now();
+    let (status, stderr) = extract(&[flood], &out, &unbounded);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+    let entries = summary_entries(&out);
+    let problem = check(
+        entry(&entries, "glyph_flood.pdf"),
+        "glyph_flood.pdf",
+        Failed(&["resource limit exceeded: time per document", "--timeout"]),
+    );
+    assert_eq!(problem, Ok(()));
     let _ = std::fs::remove_dir_all(&dir);
 }
