@@ -23,6 +23,10 @@ pub enum DocError {
         "{path}: not a budget disclosure (no standard table and no narrative part was recognised)"
     )]
     NotADisclosure { path: String },
+    #[error(
+        "{path}: no standard table or narrative could be read: the text of page(s) {pages} is in fonts that cannot be decoded"
+    )]
+    UndecodableText { path: String, pages: String },
     #[error(transparent)]
     Pdf(#[from] ingest::pdf::PdfError),
 }
@@ -56,8 +60,20 @@ fn process_source(
     let (lines, mut repairs) = normalize::canonicalize(source);
     let parsed = parse::parse(&lines, grammars);
     if parsed.tables.is_empty() && parsed.narrative.is_empty() {
-        return Err(DocError::NotADisclosure {
-            path: display_path.to_owned(),
+        let path = display_path.to_owned();
+        // Say why when the reason is text we could not decode, not the document itself.
+        return Err(if source.undecodable_pages.is_empty() {
+            DocError::NotADisclosure { path }
+        } else {
+            let pages: Vec<String> = source
+                .undecodable_pages
+                .iter()
+                .map(|p| p.to_string())
+                .collect();
+            DocError::UndecodableText {
+                path,
+                pages: pages.join(", "),
+            }
         });
     }
     let mut anomalies = parsed.findings;
