@@ -207,12 +207,8 @@ fi
 rm -rf "$OUTBASE/out"
 
 # ---------------------------------------------------------------------------------------------
-# PLACEHOLDER — PDF input (not measured: cnbudget does not read PDF yet).
-# When PDF support lands, add here, on a corpus of real PDFs (BENCH_PDF_DIR; the generator writes
-# text only):
-#   1. `pdftotext -layout` over every PDF, then `cnbudget extract` on the .txt files (the text path),
-#   2. `cnbudget extract` on the PDFs directly (the PDF path),
-# both with --jobs 1 and --jobs $(nproc), and report PDF-path time as a ratio of the text path's.
+# PDF input: measured separately by scripts/bench_pdf.sh (cnbudget's PDF path against
+# `pdftotext -layout` on real PDFs; the generator writes text only).
 # ---------------------------------------------------------------------------------------------
 
 # ---------------------------------------------------------------------------------------------
@@ -226,7 +222,12 @@ AVG_LINES=$(f "%.0f" "$CORPUS_LINES / $DOCS")
 
 echo "## Benchmark run"
 echo
-echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); tool: $TOOL_VERSION, commit $GIT_REV (uncommitted changes in src/grammars/Cargo: $GIT_DIRTY files), binary sha256 $BIN_SHA"
+if [[ -n "${BENCH_BIN:-}" ]]; then
+  BUILD_DESC="binary $BENCH_BIN (sha256 $BIN_SHA; checkout at commit $GIT_REV, which need not be the binary's source)"
+else
+  BUILD_DESC="built from commit $GIT_REV (uncommitted changes in src/grammars/Cargo: $GIT_DIRTY files), binary sha256 $BIN_SHA"
+fi
+echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); tool: $TOOL_VERSION, $BUILD_DESC"
 echo "- machine: $NPROC CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -h | awk '/^Mem:/ {print $2}') RAM; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- corpus: $DOCS generated documents (scripts/gen_corpus.py ${GEN_FLAGS[*]}), average $AVG_KB kB and $AVG_LINES lines (the bundled sample: $(f "%.1f" "$SAMPLE_BYTES / 1000") kB); the tool read them as $N_OK ok, $N_FAILED failed, with $N_ERR error and $N_WARN warning findings"
 echo "- timing: best of $REPEAT runs per configuration (wall clock), after one untimed warm-up; output written under ${BENCH_OUT_DIR:-the work directory in ${TMPDIR:-/tmp}} ($OUT_FS); $([[ $HAVE_GNU_TIME == 1 ]] && echo 'CPU time and peak RSS from /usr/bin/time -v' || echo 'CPU time from bash time; peak RSS not measured (no GNU time)')"
@@ -251,4 +252,4 @@ if ((SCALE > 0)); then
   echo "Scale run: $S_OK ok, $S_FAILED failed, $S_ERR error findings."
 fi
 echo
-echo "PDF input: not measured — placeholder until cnbudget reads PDF (see the PLACEHOLDER block in scripts/bench.sh)."
+echo "PDF input: not part of this run; scripts/bench_pdf.sh measures the PDF path against pdftotext -layout."
