@@ -87,6 +87,12 @@ enum Command {
         #[arg(long)]
         markdown: bool,
     },
+    /// Print a file's lines as the parser sees them (`page:line<TAB>text`; PDF cells TAB-separated),
+    /// for writing and debugging grammars.
+    Text {
+        /// The file (PDF or text).
+        file: PathBuf,
+    },
     /// Describe one rule: what it checks, why it matters, an example.
     Explain {
         /// The rule's code, e.g. A001.
@@ -148,6 +154,27 @@ fn print_stdout(text: &str) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The lines of one file as ingested, each prefixed with its page (PDF) and line number.
+fn source_lines(path: &std::path::Path) -> anyhow::Result<String> {
+    let bytes = ingest::read_bytes(path)?;
+    let source = match ingest::sniff(path, &bytes)? {
+        ingest::Kind::Pdf => {
+            let pdf = ingest::pdf::read(path, &bytes, &ingest::pdf::Limits::default())?;
+            ingest::SourceText::from_pdf(path, &bytes, pdf)
+        }
+        ingest::Kind::Text => ingest::decode(path, &bytes)?,
+    };
+    let mut out = String::new();
+    for (i, line) in source.lines.iter().enumerate() {
+        let n = i + 1;
+        match source.page_of(n) {
+            Some(p) => out.push_str(&format!("p{p}:{n}\t{line}\n")),
+            None => out.push_str(&format!("{n}\t{line}\n")),
+        }
+    }
+    Ok(out)
+}
+
 fn run() -> anyhow::Result<ExitCode> {
     match Cli::parse().command {
         Command::Rules { markdown } => {
@@ -169,6 +196,7 @@ fn run() -> anyhow::Result<ExitCode> {
             };
             print_stdout(&text)
         }
+        Command::Text { file } => print_stdout(&source_lines(&file)?),
         Command::Explain { code } => match rules::find(&code) {
             Some(r) => print_stdout(&rules::explain(r)),
             None => bail!("no rule has the code `{code}` (see `cnbudget rules`)"),
