@@ -111,8 +111,11 @@ pub struct Column {
 /// One table grammar.
 #[derive(Debug, Clone)]
 pub struct Grammar {
-    /// File stem, e.g. `expenditure_summary`.
+    /// The standard table this grammar reads, e.g. `expenditure_summary`: the `table` directive, or
+    /// the file stem. Several files (variants of one table) may share it; checks look tables up by it.
     pub name: String,
+    /// The file stem, e.g. `expenditure_summary_shanghai`: which variant read the table.
+    pub variant: String,
     pub layout: Layout,
     pub captions: Vec<String>,
     pub keys: Vec<KeyColumn>,
@@ -120,8 +123,13 @@ pub struct Grammar {
     pub code_lengths: Vec<usize>,
     /// The code system's name (`function`, `economic`, `unit`).
     pub code_system: Option<String>,
+    /// Header words of the code's levels when a table prints them in separate cells (`类 | 款 | 项`):
+    /// `201⇥03⇥01` is read as one code `2010301`.
+    pub code_levels: Vec<String>,
     pub columns: Vec<Column>,
-    /// For two-sided tables: the side names, in print order.
+    /// For two-sided tables: the side names, in print order. For a grid: the grid is printed once
+    /// per side, side by side (`301 工资福利支出 … | 302 商品和服务支出 …`), and each copy's rows
+    /// carry its side name.
     pub sides: Vec<String>,
     /// Named word lists (`vocab level1 产出指标 | 效益指标`).
     pub vocab: BTreeMap<String, Vec<String>>,
@@ -234,6 +242,58 @@ const BUILTIN: &[(&str, &str)] = &[
         "project_performance",
         include_str!("../grammars/project_performance.layout"),
     ),
+    (
+        "income_expenditure_summary_shanghai",
+        include_str!("../grammars/income_expenditure_summary_shanghai.layout"),
+    ),
+    (
+        "income_expenditure_summary_final",
+        include_str!("../grammars/income_expenditure_summary_final.layout"),
+    ),
+    (
+        "income_summary_function",
+        include_str!("../grammars/income_summary_function.layout"),
+    ),
+    (
+        "income_final",
+        include_str!("../grammars/income_final.layout"),
+    ),
+    (
+        "expenditure_final",
+        include_str!("../grammars/expenditure_final.layout"),
+    ),
+    (
+        "fiscal_appropriation_summary_funds",
+        include_str!("../grammars/fiscal_appropriation_summary_funds.layout"),
+    ),
+    (
+        "fiscal_appropriation_summary_final",
+        include_str!("../grammars/fiscal_appropriation_summary_final.layout"),
+    ),
+    (
+        "gpb_expenditure_by_function_short",
+        include_str!("../grammars/gpb_expenditure_by_function_short.layout"),
+    ),
+    (
+        "gpb_basic_expenditure_final",
+        include_str!("../grammars/gpb_basic_expenditure_final.layout"),
+    ),
+    (
+        "three_public_admin",
+        include_str!("../grammars/three_public_admin.layout"),
+    ),
+    (
+        "three_public_final",
+        include_str!("../grammars/three_public_final.layout"),
+    ),
+    (
+        "gov_fund_final",
+        include_str!("../grammars/gov_fund_final.layout"),
+    ),
+    (
+        "state_capital_final",
+        include_str!("../grammars/state_capital_final.layout"),
+    ),
 ];
 
 impl GrammarSet {
@@ -293,6 +353,11 @@ impl GrammarSet {
         })
     }
 
+    /// The grammar (variant) that read a table.
+    pub fn of(&self, table: &crate::model::Table) -> Option<&Grammar> {
+        self.tables.iter().find(|g| g.variant == table.variant)
+    }
+
     /// The document-wide word lists (`document.layout`).
     pub fn document(&self) -> &Grammar {
         &self.vocabularies["document"]
@@ -311,6 +376,8 @@ const REQUIRED_VOCABULARIES: &[&str] = &["document", "narrative"];
 #[derive(Debug, PartialEq)]
 enum Directive<'a> {
     Layout(&'a str),
+    Table(&'a str),
+    Levels(Vec<&'a str>),
     Caption(Vec<&'a str>),
     Key(&'a str, Vec<&'a str>),
     Codes(Vec<&'a str>),
@@ -352,6 +419,11 @@ fn headers(input: &str) -> IResult<&str, Vec<&str>> {
 fn directive(input: &str) -> IResult<&str, Directive<'_>> {
     alt((
         map(preceded((tag("layout"), space1), word), Directive::Layout),
+        map(preceded((tag("table"), space1), word), Directive::Table),
+        map(
+            preceded((tag("levels"), space1), alternatives),
+            Directive::Levels,
+        ),
         map(
             preceded((tag("caption"), space1), alternatives),
             Directive::Caption,
@@ -414,12 +486,14 @@ pub fn parse_grammar(file: &str, text: &str) -> Result<Grammar, GrammarError> {
         .file_stem()
         .map_or_else(|| file.to_owned(), |s| s.to_string_lossy().into_owned());
     let mut g = Grammar {
+        variant: name.clone(),
         name,
         layout: Layout::Grid,
         captions: Vec::new(),
         keys: Vec::new(),
         code_lengths: Vec::new(),
         code_system: None,
+        code_levels: Vec::new(),
         columns: Vec::new(),
         sides: Vec::new(),
         vocab: BTreeMap::new(),
@@ -442,7 +516,7 @@ pub fn parse_grammar(file: &str, text: &str) -> Result<Grammar, GrammarError> {
             Err(_) => {
                 let first = line.split(is_space).next().unwrap_or(line);
                 return Err(err(format!(
-                    "cannot read `{line}`: expected `{first}` to be one of layout, caption, key, codes, column, column?, sides, vocab, check, followed by its arguments"
+                    "cannot read `{line}`: expected `{first}` to be one of layout, table, caption, key, codes, levels, column, column?, sides, vocab, check, followed by its arguments"
                 )));
             }
         };
@@ -463,6 +537,8 @@ pub fn parse_grammar(file: &str, text: &str) -> Result<Grammar, GrammarError> {
                 };
                 saw_layout = true;
             }
+            Directive::Table(kind) => g.name = kind.to_owned(),
+            Directive::Levels(words) => g.code_levels = owned(words),
             Directive::Caption(c) => g.captions.extend(owned(c)),
             Directive::Key(role, h) => {
                 let role = match role {
@@ -552,6 +628,11 @@ pub fn parse_grammar(file: &str, text: &str) -> Result<Grammar, GrammarError> {
         Layout::Grid if g.columns.is_empty() => {
             return Err(invalid("a grid grammar needs `column`s"));
         }
+        Layout::Grid if g.sides.len() == 1 => {
+            return Err(invalid(
+                "`sides` on a grid names each side-by-side copy: give two or more",
+            ));
+        }
         Layout::TwoSided => {
             if g.sides.len() != 2 {
                 return Err(invalid("a two_sided grammar needs `sides A | B`"));
@@ -571,6 +652,11 @@ pub fn parse_grammar(file: &str, text: &str) -> Result<Grammar, GrammarError> {
     }
     if g.code_system.is_some() && g.key(KeyRole::Code).is_none() {
         return Err(invalid("`codes` given but no `key code` column"));
+    }
+    if !g.code_levels.is_empty() && g.keys.first().map(|k| k.role) != Some(KeyRole::Code) {
+        return Err(invalid(
+            "`levels` needs a `key code` column, and it must be the first key",
+        ));
     }
     check_references(&g).map_err(|m| invalid(&m))?;
     Ok(g)

@@ -64,6 +64,8 @@ pub struct DocumentInfo {
     pub year: Option<i32>,
     /// `预算` (budget) or `决算` (final accounts), when the title says.
     pub kind: Option<String>,
+    /// `部门` (a department's consolidated disclosure) or `单位` (one budget unit's), with the kind.
+    pub scope: Option<String>,
     /// The money unit most tables use (`万元` or `元`).
     pub unit: Option<String>,
     pub sub_units: Vec<SubUnit>,
@@ -83,8 +85,10 @@ pub struct SubUnit {
 pub struct Table {
     /// The id exactly as the document numbers it (`表1`, `表5-1`, `表12-2`).
     pub id: String,
-    /// The grammar that recognised it (file stem in `grammars/`).
+    /// The standard table it is (`expenditure_summary`): the grammar's `table` name.
     pub grammar: String,
+    /// The grammar file that read it (file stem in `grammars/`), one of the table's layout variants.
+    pub variant: String,
     /// `grid`, `two_sided`, `project_performance` or `overall_performance`.
     pub layout: &'static str,
     /// The code system of the row codes: `function` (功能分类 类/款/项), `economic` (经济分类), `unit`.

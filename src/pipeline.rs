@@ -100,6 +100,7 @@ fn process_source(
         department: parsed.department,
         year: parsed.year,
         kind: parsed.kind,
+        scope: parsed.scope,
         unit: main_unit(&tables),
         sub_units: sub_units(&tables),
         loc: parsed.title.as_ref().map(|t| Loc::line(t.no)),

@@ -143,6 +143,7 @@ pub(crate) mod tests {
         Table {
             id: id.to_owned(),
             grammar: "gpb_expenditure_by_function".to_owned(),
+            variant: "gpb_expenditure_by_function".to_owned(),
             layout: "grid",
             code_system: Some("function".to_owned()),
             title: "一般公共预算支出表".to_owned(),

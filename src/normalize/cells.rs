@@ -137,6 +137,28 @@ pub fn split_ordinal(label: &str) -> (Option<String>, &str) {
     (None, t)
 }
 
+/// [`split_ordinal`] for a table row's label, which may also number its lines in digits
+/// (`1. 一般公共预算资金`, `2、政府性基金`): the ordinal is then the number (`1`).
+pub fn split_row_ordinal(label: &str) -> (Option<String>, &str) {
+    let (ordinal, rest) = split_ordinal(label);
+    if ordinal.is_some() {
+        return (ordinal, rest);
+    }
+    let t = label.trim();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if (1..=2).contains(&digits) {
+        let after = &t[digits..];
+        for mark in ['.', '、', '．'] {
+            if let Some(r) = after.strip_prefix(mark)
+                && !r.starts_with(|c: char| c.is_ascii_digit())
+            {
+                return (Some(t[..digits].to_owned()), r.trim_start());
+            }
+        }
+    }
+    (None, t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

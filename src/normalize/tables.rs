@@ -8,7 +8,9 @@
 use crate::grammar::{Grammar, KeyRole, Layout};
 use crate::model::{Anomaly, Loc, Location, Repair, Row, Table};
 use crate::normalize::Line;
-use crate::normalize::cells::{CJK_SPACE, close_cjk_spaces, split_cells, split_ordinal};
+use crate::normalize::cells::{
+    CJK_SPACE, close_cjk_spaces, fold_eq, split_cells, split_row_ordinal,
+};
 use crate::normalize::number::{
     self, CodeReading, Reading, is_blank_mark, looks_numeric, read_amount, read_code,
 };
@@ -60,6 +62,7 @@ pub fn read_table(raw: &RawTable<'_>, doc: &Grammar) -> TableOutput {
     let table = Table {
         id: raw.id.clone(),
         grammar: g.name.clone(),
+        variant: g.variant.clone(),
         code_system: g.code_system.clone(),
         layout: g.layout.name(),
         title: raw.title.clone(),
@@ -207,7 +210,7 @@ fn read_values(
 fn new_row(side: Option<String>, code: Option<String>, label: Option<String>, line: usize) -> Row {
     let (ordinal, name) = match &label {
         Some(l) => {
-            let (o, n) = split_ordinal(l);
+            let (o, n) = split_row_ordinal(l);
             (o, (!n.is_empty()).then(|| n.to_owned()))
         }
         None => (None, None),
@@ -235,6 +238,8 @@ fn read_grid(raw: &RawTable<'_>, doc: &Grammar, decimals: Option<u32>, cx: &mut 
         .map(|&i| g.columns[i].path.clone())
         .collect();
     let nkeys = key_count(g);
+    // One copy of the grid, as printed: its code cells, its other keys, its values.
+    let width = raw.code_cells + nkeys.saturating_sub(1) + columns.len();
     let mut rows: Vec<Row> = Vec::new();
     for line in &raw.body {
         if line.text.trim().is_empty()
@@ -243,114 +248,212 @@ fn read_grid(raw: &RawTable<'_>, doc: &Grammar, decimals: Option<u32>, cx: &mut 
         {
             continue;
         }
-        let mut cells: Vec<String> = split_cells(&line.text)
+        let cells: Vec<String> = split_cells(&line.text)
             .into_iter()
             .map(str::to_owned)
             .collect();
-        // A wrapped label continues on a line of its own: one short text cell, no values, no code,
-        // and not a label in its own right (a total or an ordinal item with blank values).
-        let texts: Vec<&str> = cells
-            .iter()
-            .map(|c| c.trim())
-            .filter(|c| !c.is_empty())
-            .collect();
-        if texts.len() == 1
-            && is_label_fragment(texts[0], doc)
-            && !rows.is_empty()
-            && g.key(KeyRole::Name).is_some()
-        {
-            if let Some(prev) = rows.last_mut() {
-                let frag = close_cjk_spaces(texts[0]).into_owned();
-                let joined = format!("{}{}", prev.name.as_deref().unwrap_or(""), frag);
-                let column = g.key(KeyRole::Name).map_or("", |k| k.name.as_str());
-                cx.repair(line.no, column, WRAPPED_CELL, texts[0], &joined);
-                prev.name = Some(joined);
-            }
+        if g.sides.is_empty() {
+            let grid = GridCx {
+                g,
+                columns: &columns,
+                code_cells: raw.code_cells,
+                side: None,
+                first_cell: 0,
+            };
+            read_grid_line(&grid, cells, line, doc, decimals, &mut rows, cx);
             continue;
         }
-        // Extra text cells before the values belong to the label (a tab inside a long name).
-        let mut merged_cells = 0;
-        while cells.len() > nkeys + columns.len()
-            && nkeys > 0
-            && cells
-                .get(nkeys)
-                .is_some_and(|c| !c.trim().is_empty() && !looks_numeric(c) && !is_blank_mark(c))
-        {
-            merged_cells += 1;
-            let extra = cells.remove(nkeys);
-            let merged = format!("{}{}", cells[nkeys - 1].trim(), extra.trim());
-            let column = g.keys[nkeys - 1].name.as_str();
-            cx.repair(
-                line.no,
-                column,
-                WRAPPED_CELL,
-                &format!("{}⇥{}", cells[nkeys - 1].trim(), extra.trim()),
-                &merged,
-            );
-            cells[nkeys - 1] = merged;
+        // Side-by-side copies of the grid: each copy's cells make a row of its own side.
+        for (k, side) in g.sides.iter().enumerate() {
+            let first_cell = k * width;
+            let chunk: Vec<String> = (first_cell..first_cell + width)
+                .map(|i| cells.get(i).cloned().unwrap_or_default())
+                .collect();
+            if chunk.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let grid = GridCx {
+                g,
+                columns: &columns,
+                code_cells: raw.code_cells,
+                side: Some(side),
+                first_cell,
+            };
+            read_grid_line(&grid, chunk, line, doc, decimals, &mut rows, cx);
         }
-        let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
-        let mut row = new_row(None, None, None, line.no);
-        let mut label = None;
-        for (k, key) in g.keys.iter().enumerate() {
-            let cell = cells.get(k).copied().unwrap_or("");
-            match key.role {
-                KeyRole::Code => match read_code(cell, &g.code_lengths) {
-                    CodeReading::Empty => {}
-                    CodeReading::Code { code, repaired } => {
-                        if repaired {
-                            cx.repair(line.no, &key.name, number::SPLIT_CODE, cell.trim(), &code);
-                        }
-                        row.code = Some(code);
+        if let Some(extra) = cells.get(g.sides.len() * width..) {
+            let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+            check_width(&extra, 0, line.no, None, cx);
+        }
+    }
+    rows
+}
+
+/// What reading one grid line needs besides its cells.
+struct GridCx<'a> {
+    g: &'a Grammar,
+    columns: &'a [String],
+    /// Cells the code spans (`类⇥款⇥项`: 3).
+    code_cells: usize,
+    /// The side-by-side copy this line's cells belong to.
+    side: Option<&'a String>,
+    /// The position of the first cell in the printed line.
+    first_cell: usize,
+}
+
+/// Reads the cells of one grid line (or of one side-by-side copy) into a row, or joins a wrapped
+/// label to the row above.
+fn read_grid_line(
+    grid: &GridCx<'_>,
+    mut cells: Vec<String>,
+    line: &Line,
+    doc: &Grammar,
+    decimals: Option<u32>,
+    rows: &mut Vec<Row>,
+    cx: &mut Cx,
+) {
+    let (g, columns) = (grid.g, grid.columns);
+    let nkeys = key_count(g);
+    // A wrapped label continues on a line of its own: one short text cell, no values, no code,
+    // and not a label in its own right (a total or an ordinal item with blank values).
+    let texts: Vec<&str> = cells
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if texts.len() == 1
+        && is_label_fragment(texts[0], doc)
+        && g.key(KeyRole::Name).is_some()
+        && let Some(prev) = rows.last_mut()
+        && prev.side.as_ref() == grid.side
+    {
+        let frag = close_cjk_spaces(texts[0]).into_owned();
+        let joined = format!("{}{}", prev.name.as_deref().unwrap_or(""), frag);
+        let column = g.key(KeyRole::Name).map_or("", |k| k.name.as_str());
+        cx.repair(line.no, column, WRAPPED_CELL, texts[0], &joined);
+        prev.name = Some(joined);
+        return;
+    }
+    let spanned = join_code_cells(&mut cells, grid.code_cells, g);
+    // Extra text cells before the values belong to the label (a tab inside a long name).
+    let mut merged_cells = 0;
+    while grid.side.is_none()
+        && cells.len() > nkeys + columns.len()
+        && nkeys > 0
+        && cells
+            .get(nkeys)
+            .is_some_and(|c| !c.trim().is_empty() && !looks_numeric(c) && !is_blank_mark(c))
+    {
+        merged_cells += 1;
+        let extra = cells.remove(nkeys);
+        let merged = format!("{}{}", cells[nkeys - 1].trim(), extra.trim());
+        let column = g.keys[nkeys - 1].name.as_str();
+        cx.repair(
+            line.no,
+            column,
+            WRAPPED_CELL,
+            &format!("{}⇥{}", cells[nkeys - 1].trim(), extra.trim()),
+            &merged,
+        );
+        cells[nkeys - 1] = merged;
+    }
+    let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+    let mut row = new_row(grid.side.cloned(), None, None, line.no);
+    let mut label = None;
+    for (k, key) in g.keys.iter().enumerate() {
+        let cell = cells.get(k).copied().unwrap_or("");
+        match key.role {
+            KeyRole::Code => match read_code(cell, &g.code_lengths) {
+                CodeReading::Empty => {}
+                CodeReading::Code { code, repaired } => {
+                    if repaired {
+                        cx.repair(line.no, &key.name, number::SPLIT_CODE, cell.trim(), &code);
                     }
-                    CodeReading::Unreadable => {
-                        cx.finding(
-                            "X002",
-                            "malformed_code",
-                            line.no,
-                            format!("code cell `{}` is not a code of the allowed lengths {:?}; left as printed", cell.trim(), g.code_lengths),
-                            Some(key.name.clone()),
-                            None,
-                        );
-                        row.attrs.insert(key.name.clone(), cell.trim().to_owned());
-                    }
-                },
-                KeyRole::Name => {
-                    if !cell.trim().is_empty() {
-                        label = Some(cx.label(line.no, &key.name, cell));
-                    }
+                    row.code = Some(code);
                 }
-                KeyRole::Attr => {
-                    if !cell.trim().is_empty() {
-                        let v = cx.label(line.no, &key.name, cell);
-                        row.attrs.insert(key.name.clone(), v);
-                    }
+                CodeReading::Unreadable => {
+                    cx.finding(
+                        "X002",
+                        "malformed_code",
+                        line.no,
+                        format!(
+                            "code cell `{}` is not a code of the allowed lengths {:?}; left as printed",
+                            cell.trim(),
+                            g.code_lengths
+                        ),
+                        Some(key.name.clone()),
+                        None,
+                    );
+                    row.attrs.insert(key.name.clone(), cell.trim().to_owned());
+                }
+            },
+            KeyRole::Name => {
+                if !cell.trim().is_empty() {
+                    label = Some(cx.label(line.no, &key.name, cell));
+                }
+            }
+            KeyRole::Attr => {
+                if !cell.trim().is_empty() {
+                    let v = cx.label(line.no, &key.name, cell);
+                    row.attrs.insert(key.name.clone(), v);
                 }
             }
         }
-        if let Some(l) = label {
-            let (ordinal, name) = split_ordinal(&l);
-            row.ordinal = ordinal;
-            row.name = (!name.is_empty()).then(|| name.to_owned());
-        }
-        let value_cells = cells.get(nkeys..).unwrap_or(&[]);
-        check_width(value_cells, columns.len(), line.no, row.name.as_deref(), cx);
-        let (values, unreadable) = read_values(
-            value_cells,
-            &columns,
-            line.no,
-            decimals,
-            row.name.as_deref(),
-            cx,
-        );
-        row.value_cells = (0..values.len())
-            .map(|i| Some(nkeys + merged_cells + i))
-            .collect();
-        row.values = values;
-        row.unreadable = unreadable;
-        rows.push(row);
     }
-    rows
+    if let Some(l) = label {
+        let (ordinal, name) = split_row_ordinal(&l);
+        row.ordinal = ordinal;
+        row.name = (!name.is_empty()).then(|| name.to_owned());
+    }
+    let value_cells = cells.get(nkeys..).unwrap_or(&[]);
+    check_width(value_cells, columns.len(), line.no, row.name.as_deref(), cx);
+    let (values, unreadable) = read_values(
+        value_cells,
+        columns,
+        line.no,
+        decimals,
+        row.name.as_deref(),
+        cx,
+    );
+    let first_value = grid.first_cell + spanned + nkeys + merged_cells;
+    row.value_cells = (0..values.len()).map(|i| Some(first_value + i)).collect();
+    row.values = values;
+    row.unreadable = unreadable;
+    rows.push(row);
+}
+
+/// Joins a code printed over level cells (`201⇥03⇥01`) into one cell (`2010301`), returning how
+/// many cells it removed. A level word in a code cell (`类⇥款⇥项⇥合计⇥…`: the level row doubling
+/// as the total row) reads as blank; a label printed across the code cells (`人员经费合计⇥⇥`) moves
+/// to an empty name cell.
+fn join_code_cells(cells: &mut Vec<String>, n: usize, g: &Grammar) -> usize {
+    if n < 2 || cells.len() < n {
+        return 0;
+    }
+    let parts: Vec<String> = cells.drain(..n).map(|c| c.trim().to_owned()).collect();
+    let is_level = |p: &str| g.code_levels.iter().any(|w| fold_eq(w, p));
+    let digits = |p: &str| p.chars().all(|c| c.is_ascii_digit() || c == ' ');
+    let kept: Vec<&str> = parts
+        .iter()
+        .map(String::as_str)
+        .filter(|p| !p.is_empty() && !is_level(p))
+        .collect();
+    let joined = if kept.iter().all(|p| digits(p)) {
+        kept.concat()
+    } else {
+        let text = kept.concat();
+        let name_at = g.keys.iter().position(|k| k.role == KeyRole::Name);
+        match name_at.and_then(|i| cells.get_mut(i - 1)) {
+            Some(name) if name.trim().is_empty() => {
+                *name = text;
+                String::new()
+            }
+            // Nowhere to move it: leave it as the code, for X002 to report.
+            _ => text,
+        }
+    };
+    cells.insert(0, joined);
+    n - 1
 }
 
 fn is_label_fragment(text: &str, doc: &Grammar) -> bool {
@@ -358,7 +461,7 @@ fn is_label_fragment(text: &str, doc: &Grammar) -> bool {
     !looks_numeric(text)
         && !is_blank_mark(text)
         && label.chars().count() <= 8
-        && split_ordinal(&label).0.is_none()
+        && split_row_ordinal(&label).0.is_none()
         && !crate::parse::markers::in_vocab(&label, doc.vocab("total_row"))
 }
 

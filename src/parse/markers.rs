@@ -27,6 +27,8 @@ pub struct Part {
     pub kind: PartKind,
     pub heading: String,
     pub heading_line: usize,
+    /// The part starts at a table's caption (documents without part headings).
+    pub at_caption: bool,
     pub start: usize,
     pub end: usize,
 }
@@ -108,36 +110,153 @@ fn in_words(text: &str, words: &[String]) -> bool {
     words.iter().any(|w| text.contains(w.as_str()))
 }
 
-/// Finds the `第X部分` parts in reading order (table-of-contents entries are skipped).
-pub fn parts(lines: &[Line], doc: &Grammar) -> Vec<Part> {
+/// Finds the parts of the document in reading order.
+///
+/// Documents that number their parts (`第三部分 …情况说明`) are split at those headings; a heading
+/// that recurs later is a table-of-contents entry and is dropped. Documents that number none (the
+/// Shanghai budgets) are split at stand-alone headings that end with a part word (`2025年部门预算编制
+/// 说明`, `其他相关情况说明`, `名词解释`) and at table captions; their headings stay in the part,
+/// because they are also its first section's heading.
+pub fn parts(lines: &[Line], grammars: &GrammarSet) -> Vec<Part> {
+    let doc = grammars.document();
+    let numbered = numbered_heads(lines, doc);
+    let (heads, keep_heading) = if numbered.is_empty() {
+        (standalone_heads(lines, grammars), true)
+    } else {
+        (numbered, false)
+    };
     let mut parts: Vec<Part> = Vec::new();
+    for (n, head) in heads.iter().enumerate() {
+        let end = heads.get(n + 1).map_or(lines.len(), |h| h.index);
+        parts.push(Part {
+            kind: head.kind,
+            heading: head.text.clone(),
+            heading_line: lines[head.index].no,
+            at_caption: head.at_caption,
+            start: if keep_heading { head.index } else { head.body },
+            end,
+        });
+    }
+    parts
+}
+
+/// A part heading: its line index, the index its content starts at, its text and kind.
+struct Head {
+    at_caption: bool,
+    index: usize,
+    body: usize,
+    text: String,
+    kind: PartKind,
+}
+
+fn part_kind(heading: &str, doc: &Grammar) -> PartKind {
+    if in_words(heading, doc.vocab("narrative_part")) {
+        PartKind::Narrative
+    } else if in_words(heading, doc.vocab("glossary_part")) {
+        PartKind::Glossary
+    } else if in_words(heading, doc.vocab("tables_part")) {
+        PartKind::Tables
+    } else {
+        PartKind::Other
+    }
+}
+
+/// The next non-empty line within a few lines of `i`.
+fn next_text(lines: &[Line], i: usize) -> Option<usize> {
+    (i + 1..lines.len().min(i + 4)).find(|&j| !lines[j].text.trim().is_empty())
+}
+
+/// `第X部分` headings, table-of-contents entries dropped. A heading wrapped onto a short line of its
+/// own (`…部门决算情况` ⏎ `说明`) is read with that line.
+fn numbered_heads(lines: &[Line], doc: &Grammar) -> Vec<Head> {
+    let mut heads: Vec<Head> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         if is_toc_line(&line.text) {
             continue;
         }
-        if let Ok((_, heading)) = part_heading(&line.text) {
-            let kind = if in_words(heading, doc.vocab("narrative_part")) {
-                PartKind::Narrative
-            } else if in_words(heading, doc.vocab("glossary_part")) {
-                PartKind::Glossary
-            } else if in_words(heading, doc.vocab("tables_part")) {
-                PartKind::Tables
-            } else {
-                PartKind::Other
-            };
-            if let Some(prev) = parts.last_mut() {
-                prev.end = i;
-            }
-            parts.push(Part {
-                kind,
-                heading: line.text.trim().to_owned(),
-                heading_line: line.no,
-                start: i + 1,
-                end: lines.len(),
-            });
+        let Ok((_, heading)) = part_heading(&line.text) else {
+            continue;
+        };
+        let mut text = line.text.trim().to_owned();
+        let mut body = i + 1;
+        if part_kind(heading, doc) == PartKind::Other
+            && let Some(j) = next_text(lines, i)
+            && is_heading_tail(&lines[j].text)
+        {
+            text.push_str(lines[j].text.trim());
+            body = j + 1;
         }
+        let kind = part_kind(&text, doc);
+        heads.push(Head {
+            at_caption: false,
+            index: i,
+            body,
+            text,
+            kind,
+        });
     }
-    parts
+    // A table of contents repeats the headings: keep the last of each.
+    let folded: Vec<String> = heads.iter().map(|h| fold(&h.text)).collect();
+    let mut keep = vec![true; heads.len()];
+    for a in 0..heads.len() {
+        keep[a] = !(a + 1..heads.len()).any(|b| {
+            folded[a].starts_with(folded[b].as_str()) || folded[b].starts_with(folded[a].as_str())
+        });
+    }
+    heads
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(h, k)| k.then_some(h))
+        .collect()
+}
+
+/// The wrapped end of a heading: a few characters, no cell, no ordinal, no sentence punctuation.
+fn is_heading_tail(text: &str) -> bool {
+    let t = text.trim();
+    !t.contains('\t')
+        && t.chars().count() <= 4
+        && !t.contains(['。', '，', '；', '：', ':'])
+        && !t.starts_with(|c: char| c.is_ascii_digit() || is_numeral(c))
+}
+
+/// Stand-alone part headings (no `第X部分` numbering) and the table captions that end them.
+fn standalone_heads(lines: &[Line], grammars: &GrammarSet) -> Vec<Head> {
+    let doc = grammars.document();
+    let mut heads = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.text.trim();
+        let at_caption = is_caption_start(lines, i, grammars);
+        let kind = if at_caption {
+            PartKind::Tables
+        } else if is_standalone_heading(t, doc) {
+            part_kind(t, doc)
+        } else {
+            continue;
+        };
+        heads.push(Head {
+            at_caption,
+            index: i,
+            body: i + 1,
+            text: t.to_owned(),
+            kind,
+        });
+    }
+    heads
+}
+
+/// A heading line of its own that ends with a part word: `2025年部门预算编制说明`, `名词解释`.
+fn is_standalone_heading(t: &str, doc: &Grammar) -> bool {
+    if t.is_empty() || t.contains('\t') || is_toc_line(t) || t.chars().count() > 40 {
+        return false;
+    }
+    if t.contains(['。', '，', '；', '：', ':']) {
+        return false;
+    }
+    let f = fold(t);
+    ["narrative_part", "glossary_part"]
+        .iter()
+        .flat_map(|v| doc.vocab(v))
+        .any(|w| f.ends_with(&fold(w)))
 }
 
 /// Splits the document into table blocks. A block runs from its `表 N` marker to the next marker
@@ -150,7 +269,11 @@ pub fn table_blocks(lines: &[Line], parts: &[Part], grammars: &GrammarSet) -> Ve
                 && (p.start..p.end).contains(&i)
         })
     };
-    let part_heading_at = |i: usize| parts.iter().any(|p| p.heading_line == lines[i].no);
+    let part_heading_at = |i: usize| {
+        parts
+            .iter()
+            .any(|p| !p.at_caption && p.heading_line == lines[i].no)
+    };
     let mut starts: Vec<(usize, String, Option<String>)> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         if prose(i) || !is_table_marker(&line.text) {
@@ -170,7 +293,8 @@ pub fn table_blocks(lines: &[Line], parts: &[Part], grammars: &GrammarSet) -> Ve
             }
         }
     }
-    if starts.is_empty() {
+    let by_caption = starts.is_empty();
+    if by_caption {
         starts = caption_starts(lines, grammars, &prose);
     }
     let mut blocks = Vec::new();
@@ -184,7 +308,8 @@ pub fn table_blocks(lines: &[Line], parts: &[Part], grammars: &GrammarSet) -> Ve
             !t.is_empty() && !is_table_marker(t)
         });
         let (title, title_line) = match title_idx {
-            Some(i) if is_title_line(&lines[i].text) => {
+            // A caption-started block's caption line is its title.
+            Some(i) if !by_caption && is_title_line(&lines[i].text) => {
                 (close_cjk_spaces(&lines[i].text).into_owned(), lines[i].no)
             }
             _ => (caption.clone().unwrap_or_default(), lines[*start].no),
@@ -217,24 +342,46 @@ fn is_title_line(text: &str) -> bool {
     !t.contains('\t') && meta_pair(t).is_none() && t.chars().count() <= 60
 }
 
+/// A line that is a grammar's caption, possibly after a year or department (`2025年部门财务收支预算
+/// 总表`): at most 16 characters more than the caption, and no cells.
+fn caption_line(text: &str) -> Option<()> {
+    let t = text.trim();
+    (!t.is_empty() && !t.contains('\t') && !is_toc_line(t) && t.chars().count() <= 60).then_some(())
+}
+
+/// Line `i` opens a caption-started table: it is a caption, and table cells follow within a few
+/// lines (a table of contents or a sentence naming the table has none).
+pub fn is_caption_start(lines: &[Line], i: usize, grammars: &GrammarSet) -> bool {
+    let t = lines[i].text.trim();
+    if caption_line(t).is_none() {
+        return false;
+    }
+    let f = fold(t);
+    let hit = grammars.tables.iter().flat_map(|g| &g.captions).any(|c| {
+        let c = fold(c);
+        f.ends_with(&c) && f.chars().count() <= c.chars().count() + 16
+    });
+    hit && lines[i + 1..]
+        .iter()
+        .filter(|l| !l.text.trim().is_empty() && !is_toc_line(&l.text))
+        .take(6)
+        .any(|l| split_cells_count(&l.text) >= 2 && meta_pair(l.text.trim()).is_none())
+}
+
+/// Non-empty TAB-separated cells of a line.
+fn split_cells_count(text: &str) -> usize {
+    text.split('\t').filter(|c| !c.trim().is_empty()).count()
+}
+
 fn caption_starts(
     lines: &[Line],
     grammars: &GrammarSet,
     prose: &dyn Fn(usize) -> bool,
 ) -> Vec<(usize, String, Option<String>)> {
     let mut out = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let t = line.text.trim();
-        if prose(i) || t.is_empty() || t.contains('\t') || is_toc_line(t) || t.chars().count() > 60
-        {
-            continue;
-        }
-        let f = fold(t);
-        let hit = grammars.tables.iter().flat_map(|g| &g.captions).any(|c| {
-            let c = fold(c);
-            f.ends_with(&c) && f.chars().count() <= c.chars().count() + 16
-        });
-        if hit {
+    for i in 0..lines.len() {
+        if !prose(i) && is_caption_start(lines, i, grammars) {
+            let t = lines[i].text.trim();
             out.push((i, format!("表{}", out.len() + 1), Some(t.to_owned())));
         }
     }
@@ -270,6 +417,71 @@ pub fn note_text(text: &str, doc: &Grammar) -> Option<String> {
     let t = text.trim();
     let (label, _) = meta_pair(t)?;
     in_vocab(&label, doc.vocab("note")).then(|| t.to_owned())
+}
+
+/// The cover: the first lines, before the table of contents or the first part, table or paragraph.
+pub struct Cover {
+    /// The title lines joined (`上海市普陀区财政局` ⏎ `2024 年度部门决算`), at the first line's number.
+    pub title: Option<Line>,
+    /// A department named by a cover meta line (`预算主管部门：…`, `预算单位：…`).
+    pub department: Option<String>,
+    text: String,
+}
+
+impl Cover {
+    /// `单位` when the cover names a single unit's budget (`区级单位预算`, `预算单位：…`), else `部门`.
+    pub fn scope(&self, doc: &Grammar) -> &'static str {
+        if in_words(&fold(&self.text), doc.vocab("scope_unit")) {
+            "单位"
+        } else {
+            "部门"
+        }
+    }
+}
+
+/// Reads the cover: up to four short lines of text from the top, stopping at `目录`, a table of
+/// contents line, a part heading, a table marker, a table row or a long line.
+pub fn cover(lines: &[Line], doc: &Grammar) -> Cover {
+    let mut title: Option<Line> = None;
+    let mut department = None;
+    let mut text = String::new();
+    for line in lines.iter().filter(|l| !l.text.trim().is_empty()).take(4) {
+        let t = line.text.trim();
+        if fold(t) == "目录"
+            || t.contains('\t')
+            || is_toc_line(t)
+            || part_heading(t).is_ok()
+            || is_table_marker(t)
+            || t.chars().count() > 40
+        {
+            break;
+        }
+        text.push_str(t);
+        if let Some((label, value)) = meta_pair(t) {
+            if in_vocab(&label, doc.vocab("meta_department")) && !value.is_empty() {
+                department = Some(close_cjk_spaces(&value).into_owned());
+            }
+            continue;
+        }
+        match title.as_mut() {
+            Some(l) => l.text.push_str(t),
+            None => {
+                title = Some(Line {
+                    no: line.no,
+                    text: t.to_owned(),
+                })
+            }
+        }
+    }
+    // A document without a cover: its first line is its title.
+    if title.is_none() && department.is_none() {
+        title = lines.iter().find(|l| !l.text.trim().is_empty()).cloned();
+    }
+    Cover {
+        title,
+        department,
+        text,
+    }
 }
 
 /// Year, department and kind from the document title: `武昌区经济信息化和科技创新局 2026 年部门预算`.

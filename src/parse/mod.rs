@@ -15,6 +15,7 @@ use crate::normalize::Line;
 use crate::normalize::cells::{close_cjk_spaces, fold, split_cells, split_ordinal};
 use crate::normalize::number::looks_numeric;
 use markers::{PartKind, TableMarker};
+use std::cmp::Reverse;
 
 /// What the parser found in one document.
 #[derive(Debug)]
@@ -23,6 +24,8 @@ pub struct ParsedDocument<'g> {
     pub year: Option<i32>,
     pub department: Option<String>,
     pub kind: Option<String>,
+    /// `部门` (a department's consolidated disclosure) or `单位` (one budget unit's).
+    pub scope: Option<String>,
     pub tables: Vec<RawTable<'g>>,
     /// Lines of the narrative part (情况说明), its part heading excluded.
     pub narrative: Vec<Line>,
@@ -44,6 +47,9 @@ pub struct RawTable<'g> {
     pub body: Vec<Line>,
     /// Value columns whose header words were found, in grammar order (indices into `grammar.columns`).
     pub columns: Vec<usize>,
+    /// How many cells the code key spans: 1, or the number of level cells (`类 款 项`) the header
+    /// prints when the grammar declares `levels`.
+    pub code_cells: usize,
     pub note: Option<(String, usize)>,
     pub start: usize,
     pub end: usize,
@@ -53,18 +59,20 @@ pub struct RawTable<'g> {
 pub fn parse<'g>(lines: &[Line], grammars: &'g GrammarSet) -> ParsedDocument<'g> {
     let doc = grammars.document();
     let mut findings = Vec::new();
-    let title = lines.iter().find(|l| !l.text.trim().is_empty()).cloned();
+    let cover = markers::cover(lines, doc);
+    let title = cover.title.clone();
     let (year, department, kind) = title
         .as_ref()
         .map(|t| markers::title_facts(&t.text, doc))
         .unwrap_or_default();
+    let department = cover.department.clone().or(department);
+    let scope = kind.as_ref().map(|_| cover.scope(doc).to_owned());
 
-    let parts = markers::parts(lines, doc);
-    let narrative = parts
-        .iter()
-        .find(|p| p.kind == PartKind::Narrative)
-        .map(|p| lines[p.start..p.end].to_vec())
-        .unwrap_or_default();
+    let parts = markers::parts(lines, grammars);
+    let narrative: Vec<Line> = narrative_lines(lines, &parts)
+        .into_iter()
+        .cloned()
+        .collect();
 
     let blocks = markers::table_blocks(lines, &parts, grammars);
     let mut tables = Vec::new();
@@ -79,10 +87,20 @@ pub fn parse<'g>(lines: &[Line], grammars: &'g GrammarSet) -> ParsedDocument<'g>
         year,
         department,
         kind,
+        scope,
         tables,
         narrative,
         findings,
     }
+}
+
+/// The lines of the narrative parts, in order (a document may split its narrative around the tables).
+pub fn narrative_lines<'a>(lines: &'a [Line], parts: &[markers::Part]) -> Vec<&'a Line> {
+    parts
+        .iter()
+        .filter(|p| p.kind == PartKind::Narrative)
+        .flat_map(|p| &lines[p.start..p.end])
+        .collect()
 }
 
 fn unrecognized(block: &TableMarker) -> Anomaly {
@@ -164,7 +182,7 @@ fn build_table<'g>(
         .iter()
         .filter(|g| caption_score(g, block) > 0)
         .collect();
-    let mut best: Option<((bool, usize, usize), &Grammar, usize)> = None;
+    let mut best: Option<((bool, Reverse<usize>, usize, usize), &Grammar, usize)> = None;
     for g in candidates {
         let split = split_header(&meta.content, g, doc);
         let header_text = fold(
@@ -179,7 +197,13 @@ fn build_table<'g>(
             .iter()
             .all(|k| k.headers.iter().any(|h| header_text.contains(&fold(h))));
         let matched = matched_columns(g, &header_text).len();
-        let score = (keys_ok, caption_score(g, block), matched);
+        // A variant whose required columns are not all headed fits worse than one whose are.
+        let missing = g
+            .columns
+            .iter()
+            .filter(|c| !c.optional && !c.headers.iter().any(|h| header_text.contains(&fold(h))))
+            .count();
+        let score = (keys_ok, Reverse(missing), caption_score(g, block), matched);
         if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
             best = Some((score, g, split));
         }
@@ -211,7 +235,9 @@ fn build_table<'g>(
             .filter(|&i| !grammar.columns[i].optional)
             .collect();
     }
+    let code_cells = code_cells(&header, body.first(), grammar);
     Some(RawTable {
+        code_cells,
         id: block.id.clone(),
         grammar,
         title: block.title.clone(),
@@ -225,6 +251,26 @@ fn build_table<'g>(
         start: block.start_line,
         end: block.end_line,
     })
+}
+
+/// The number of level cells (`类⇥款⇥项`) a header line (or the first body line, which some
+/// editions print on the level row: `类⇥款⇥项⇥合计⇥2,946.25`) opens with; 1 when none.
+fn code_cells(header: &[Line], first_body: Option<&Line>, g: &Grammar) -> usize {
+    if g.code_levels.is_empty() {
+        return 1;
+    }
+    header
+        .iter()
+        .chain(first_body)
+        .map(|l| {
+            split_cells(&l.text)
+                .iter()
+                .zip(&g.code_levels)
+                .take_while(|(c, w)| fold(c) == fold(w))
+                .count()
+        })
+        .find(|&n| n >= 2)
+        .unwrap_or(1)
 }
 
 /// Length of the longest caption alias found in the block's title or caption (0: none).

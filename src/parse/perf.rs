@@ -1132,6 +1132,7 @@ mod tests {
             header: Vec::new(),
             body,
             columns: Vec::new(),
+            code_cells: 1,
             note: None,
             start: first,
             end: first + lines.len(),

@@ -546,7 +546,7 @@ fn standard_tables(cx: &mut Cx<'_>) {
     let d = cx.d;
     let doc = cx.grammars.document();
     let lines = cx.lines;
-    let parts = markers::parts(lines, doc);
+    let parts = markers::parts(lines, cx.grammars);
     let toc = toc_tables(cx, &parts);
     if d.tables.is_empty() {
         if !toc.is_empty() || d.document.kind.is_some() {
@@ -604,7 +604,9 @@ fn standard_tables(cx: &mut Cx<'_>) {
     // Only a whole disclosure must hold the whole set: one with a tables part (`第二部分 …预算表`) or
     // with at least half of the set; an extract of a few tables is not held to it.
     let set = doc.vocab(list);
-    let has_part = parts.iter().any(|p| p.kind == PartKind::Tables);
+    let has_part = parts
+        .iter()
+        .any(|p| p.kind == PartKind::Tables && !p.at_caption);
     let held = set.iter().filter(|n| present.contains(n.as_str())).count();
     if !has_part && held * 2 < set.len() {
         return;

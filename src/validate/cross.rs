@@ -670,7 +670,7 @@ fn has_column(t: &Table, col: &str) -> bool {
 
 /// The two sides of a two-sided table, as its grammar names them.
 fn sides_of(cx: &Cx<'_>, t: &Table) -> Option<(String, String)> {
-    let g = cx.grammars.tables.iter().find(|g| g.name == t.grammar)?;
+    let g = cx.grammars.of(t)?;
     match g.sides.as_slice() {
         [a, b] => Some((a.clone(), b.clone())),
         _ => None,
@@ -1988,9 +1988,7 @@ fn funding_shares(cx: &mut Cx<'_>, t: &Table, g: &Group<'_>, cur: &str, share: &
 fn money_units(cx: &Cx<'_>, t: &Table) -> Vec<String> {
     let mut units: Vec<String> = cx
         .grammars
-        .tables
-        .iter()
-        .find(|g| g.name == t.grammar)
+        .of(t)
         .map(|g| g.vocab("money_unit").to_vec())
         .filter(|u| !u.is_empty())
         .unwrap_or_else(|| cx.grammars.document().vocab("money_unit").to_vec());
@@ -2355,9 +2353,7 @@ fn form_restatement(cx: &Cx<'_>, t: &Table, perf: &Performance) -> Option<Restat
         .or_else(|| {
             let title = fold(&t.title);
             cx.grammars
-                .tables
-                .iter()
-                .find(|g| g.name == t.grammar)
+                .of(t)
                 .and_then(|g| {
                     g.captions
                         .iter()

@@ -778,7 +778,7 @@ fn two_sided_totals(cx: &Cx<'_>, grammar: &str) -> Vec<Figure> {
     let Some(t) = cx.table(grammar) else {
         return Vec::new();
     };
-    let Some(g) = cx.grammars.tables.iter().find(|g| g.name == grammar) else {
+    let Some(g) = cx.grammars.of(t) else {
         return Vec::new();
     };
     let mut names: Vec<(&str, &[String])> = Vec::new();

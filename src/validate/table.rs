@@ -126,7 +126,7 @@ pub static RULES: &[&Rule] = &[
 pub fn check(cx: &mut Cx<'_>) {
     let d = cx.d;
     for t in &d.tables {
-        let Some(g) = cx.grammars.tables.iter().find(|g| g.name == t.grammar) else {
+        let Some(g) = cx.grammars.of(t) else {
             continue;
         };
         let doc = cx.grammars.document();
@@ -134,7 +134,7 @@ pub fn check(cx: &mut Cx<'_>) {
             match c {
                 Check::Row { lhs, rhs } => row_identity(cx, t, lhs, rhs),
                 Check::Tree => tree(cx, t),
-                Check::Total => total(cx, t, doc),
+                Check::Total => total(cx, t, doc, g),
                 Check::Side { side, lhs, rhs } => side_sum(cx, t, g, side, lhs, rhs),
                 Check::Sides { lhs, rhs } => sides(cx, t, g, lhs, rhs),
                 Check::Outline => outline(cx, t),
@@ -286,7 +286,13 @@ fn tree(cx: &mut Cx<'_>, t: &Table) {
     }
 }
 
-fn total(cx: &mut Cx<'_>, t: &Table, doc: &Grammar) {
+fn total(cx: &mut Cx<'_>, t: &Table, doc: &Grammar, g: &Grammar) {
+    if t.layout == "grid" && !g.sides.is_empty() {
+        for side in &g.sides {
+            side_total(cx, t, doc, side);
+        }
+        return;
+    }
     let Some(total) = total_row(t, doc) else {
         return;
     };
@@ -308,6 +314,29 @@ fn total(cx: &mut Cx<'_>, t: &Table, doc: &Grammar) {
     compare_rows(cx, &TOTAL_ROW, t, total, &top, &what);
 }
 
+/// A side-by-side copy of a grid: its total row (`人员经费合计`: a label ending with a total word)
+/// = Σ its top-level coded rows.
+fn side_total(cx: &mut Cx<'_>, t: &Table, doc: &Grammar, side: &str) {
+    let totals = doc.vocab("total_row");
+    let rows = || t.rows.iter().filter(|r| r.side.as_deref() == Some(side));
+    let Some(total) = rows().find(|r| {
+        r.code.is_none()
+            && r.name
+                .as_deref()
+                .is_some_and(|n| totals.iter().any(|w| fold(n).ends_with(&fold(w))))
+    }) else {
+        return;
+    };
+    let top: Vec<&Row> = rows()
+        .filter(|r| r.code.is_some() && r.parent.is_none())
+        .collect();
+    if top.is_empty() {
+        return;
+    }
+    let what = format!("{side} total row = Σ {} top-level rows", top.len());
+    compare_rows(cx, &TOTAL_ROW, t, total, &top, &what);
+}
+
 /// Rows of one side whose name is one of `names` (compared folded).
 fn named<'t>(t: &'t Table, side: &str, names: &[String]) -> Option<&'t Row> {
     t.rows.iter().find(|r| {
@@ -326,10 +355,18 @@ fn side_column<'t>(t: &'t Table, side: &str) -> Option<&'t str> {
         .map(String::as_str)
 }
 
+/// A top-level line (`一、`): a numeral ordinal, neither bracketed (`（一）`) nor in digits (`1.`).
 fn is_top_ordinal(row: &Row) -> bool {
+    row.ordinal.as_deref().is_some_and(|o| {
+        !o.starts_with('（') && !o.starts_with('(') && !o.starts_with(|c: char| c.is_ascii_digit())
+    })
+}
+
+/// A sub-line of a top-level line: `（一）`, or `1.` in editions that number them in digits.
+fn is_sub_ordinal(row: &Row) -> bool {
     row.ordinal
         .as_deref()
-        .is_some_and(|o| !o.starts_with('（') && !o.starts_with('('))
+        .is_some_and(|o| o.starts_with('（') || o.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 fn side_sum(cx: &mut Cx<'_>, t: &Table, _g: &Grammar, side: &str, lhs: &[String], rhs: &SideTerms) {
@@ -488,7 +525,7 @@ fn outline(cx: &mut Cx<'_>, t: &Table) {
             }
             let subs: Vec<&Row> = rows[i + 1..]
                 .iter()
-                .take_while(|r| r.ordinal.as_deref().is_some_and(|o| o.starts_with('（')))
+                .take_while(|r| is_sub_ordinal(r))
                 .copied()
                 .collect();
             if subs.is_empty() || subs.iter().all(|r| value(t, r, col).is_none()) {

@@ -16,7 +16,7 @@ use crate::model::{Location, Statement, Table};
 use crate::normalize::Line;
 use crate::normalize::cells::{fold, split_cells, split_ordinal};
 use crate::normalize::prose::{self, ProseBlock};
-use crate::parse::markers::{self, PartKind};
+use crate::parse::markers;
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 use std::str::FromStr;
@@ -197,19 +197,18 @@ pub(crate) fn line_text<'a>(cx: &Cx<'a>, no: usize) -> &'a str {
         .map_or("", |l| l.text.as_str())
 }
 
-/// The narrative part's lines (its part heading excluded), as the parser delimits it.
-pub(crate) fn narrative_lines<'a>(cx: &Cx<'a>) -> &'a [Line] {
-    let lines: &'a [Line] = cx.lines;
-    markers::parts(lines, cx.grammars.document())
-        .iter()
-        .find(|p| p.kind == PartKind::Narrative)
-        .and_then(|p| lines.get(p.start..p.end))
-        .unwrap_or(&[])
+/// The narrative parts' lines, as the parser delimits them.
+pub(crate) fn narrative_lines(cx: &Cx<'_>) -> Vec<Line> {
+    let parts = markers::parts(cx.lines, cx.grammars);
+    crate::parse::narrative_lines(cx.lines, &parts)
+        .into_iter()
+        .cloned()
+        .collect()
 }
 
 /// The narrative part rebuilt into paragraphs and headings, page breaks joined.
 pub(crate) fn narrative_blocks(cx: &Cx<'_>) -> Vec<ProseBlock> {
-    prose::join_page_breaks(narrative_lines(cx), &mut Vec::new())
+    prose::join_page_breaks(&narrative_lines(cx), &mut Vec::new())
 }
 
 /// The lines of a table block (`t.loc.line..=t.end_line`).
@@ -1138,7 +1137,7 @@ fn doubled_in(text: &str) -> Vec<(usize, char)> {
 /// T005 over the narrative's lines and the tables' text cells.
 fn doubled_characters(cx: &mut Cx<'_>) {
     let mut found: Vec<(Location, String, char)> = Vec::new();
-    for l in narrative_lines(cx) {
+    for l in &narrative_lines(cx) {
         for (_, c) in doubled_in(&l.text) {
             found.push((Location::line(l.no), l.text.clone(), c));
         }
