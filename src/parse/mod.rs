@@ -168,6 +168,10 @@ fn block_meta(block_lines: &[Line], title_line: usize, doc: &Grammar) -> BlockMe
     meta
 }
 
+/// How well a grammar fits a block, best highest: key headers all found, fewest required columns
+/// unheaded, longest caption alias, most column headers found.
+type FitScore = (bool, Reverse<usize>, usize, usize);
+
 /// Matches a block to a grammar and splits header from body.
 fn build_table<'g>(
     lines: &[Line],
@@ -182,7 +186,7 @@ fn build_table<'g>(
         .iter()
         .filter(|g| caption_score(g, block) > 0)
         .collect();
-    let mut best: Option<((bool, Reverse<usize>, usize, usize), &Grammar, usize)> = None;
+    let mut best: Option<(FitScore, &Grammar, usize)> = None;
     for g in candidates {
         let split = split_header(&meta.content, g, doc);
         let header_text = fold(
