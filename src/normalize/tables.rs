@@ -334,7 +334,16 @@ fn read_grid_line(
         prev.name = Some(joined);
         return;
     }
-    let spanned = join_code_cells(&mut cells, grid.code_cells, g);
+    // Key cells as printed: the code's level cells, then the other keys.
+    let key_cells = grid.code_cells + nkeys.saturating_sub(1);
+    let name_at = g
+        .keys
+        .iter()
+        .position(|k| k.role == KeyRole::Name)
+        .map(|i| if i == 0 { 0 } else { i + grid.code_cells - 1 });
+    realign_short_row(&mut cells, key_cells, columns.len(), name_at);
+    blank_header_words(&mut cells, key_cells, g, doc);
+    let spanned = join_code_cells(&mut cells, grid.code_cells, g, line.no, cx);
     // Extra text cells before the values belong to the label (a tab inside a long name).
     let mut merged_cells = 0;
     while grid.side.is_none()
@@ -422,26 +431,53 @@ fn read_grid_line(
     rows.push(row);
 }
 
-/// Joins a code printed over level cells (`201⇥03⇥01`) into one cell (`2010301`), returning how
-/// many cells it removed. A level word in a code cell (`类⇥款⇥项⇥合计⇥…`: the level row doubling
-/// as the total row) reads as blank; a label printed across the code cells (`人员经费合计⇥⇥`) moves
-/// to an empty name cell.
-fn join_code_cells(cells: &mut Vec<String>, n: usize, g: &Grammar) -> usize {
-    if n < 2 || cells.len() < n {
+/// Rule name for a code level printed without its leading zero (`301⇥2` for 301 02).
+pub const CODE_LEVEL_PADDED: &str = "code_level_padded";
+
+/// Reads the code key's cells into one: a code printed over level cells (`201⇥03⇥01`) is joined
+/// (`2010301`), a level that lost its leading zero (`301⇥2`) is padded and logged. A level word in a
+/// code cell (`类⇥款⇥项⇥合计⇥…`: the level row doubling as the total row) reads as blank; a label
+/// printed across the code cells (`合计⇥⇥9746.50`, `人员经费合计⇥⇥`) moves to an empty name cell.
+/// Returns how many cells it removed.
+fn join_code_cells(
+    cells: &mut Vec<String>,
+    n: usize,
+    g: &Grammar,
+    line: usize,
+    cx: &mut Cx,
+) -> usize {
+    let Some(code_key) = g.keys.first().filter(|k| k.role == KeyRole::Code) else {
+        return 0;
+    };
+    if cells.len() < n {
         return 0;
     }
     let parts: Vec<String> = cells.drain(..n).map(|c| c.trim().to_owned()).collect();
     let is_level = |p: &str| g.code_levels.iter().any(|w| fold_eq(w, p));
-    let digits = |p: &str| p.chars().all(|c| c.is_ascii_digit() || c == ' ');
-    let kept: Vec<&str> = parts
+    let digits = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit() || c == ' ');
+    let kept: Vec<(usize, &str)> = parts
         .iter()
-        .map(String::as_str)
-        .filter(|p| !p.is_empty() && !is_level(p))
+        .enumerate()
+        .filter(|(_, p)| !p.is_empty() && !is_level(p))
+        .map(|(i, p)| (i, p.as_str()))
         .collect();
-    let joined = if kept.iter().all(|p| digits(p)) {
-        kept.concat()
-    } else {
-        let text = kept.concat();
+    let joined = if n > 1 && kept.iter().all(|(_, p)| digits(p)) {
+        let widths = level_widths(&g.code_lengths);
+        let mut code = String::new();
+        for &(i, p) in &kept {
+            let p: String = p.chars().filter(|c| !c.is_whitespace()).collect();
+            match widths.get(i) {
+                Some(&w) if i > 0 && p.len() < w => {
+                    let padded = format!("{p:0>w$}");
+                    cx.repair(line, &code_key.name, CODE_LEVEL_PADDED, &p, &padded);
+                    code.push_str(&padded);
+                }
+                _ => code.push_str(&p),
+            }
+        }
+        code
+    } else if kept.iter().any(|(_, p)| !digits(p) && !looks_numeric(p)) {
+        let text: String = kept.iter().map(|(_, p)| *p).collect();
         let name_at = g.keys.iter().position(|k| k.role == KeyRole::Name);
         match name_at.and_then(|i| cells.get_mut(i - 1)) {
             Some(name) if name.trim().is_empty() => {
@@ -451,9 +487,71 @@ fn join_code_cells(cells: &mut Vec<String>, n: usize, g: &Grammar) -> usize {
             // Nowhere to move it: leave it as the code, for X002 to report.
             _ => text,
         }
+    } else {
+        kept.iter().map(|(_, p)| *p).collect::<Vec<_>>().join(" ")
     };
     cells.insert(0, joined);
     n - 1
+}
+
+/// The printed width of each code level: `3 5 7` → `3 2 2`.
+fn level_widths(lengths: &[usize]) -> Vec<usize> {
+    let mut sorted = lengths.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut prev = 0;
+    sorted
+        .into_iter()
+        .map(|l| {
+            let w = l - prev;
+            prev = l;
+            w
+        })
+        .collect()
+}
+
+/// A row printed with its key cells merged into one label (`合计⇥156,211,123⇥…` where the grid has
+/// three code cells and a name cell): when the cells after the label are exactly the values, the
+/// label goes to the name cell and the missing key cells are blank.
+fn realign_short_row(
+    cells: &mut Vec<String>,
+    key_cells: usize,
+    ncols: usize,
+    name_at: Option<usize>,
+) {
+    let Some(name_at) = name_at else {
+        return;
+    };
+    if cells.len() >= key_cells + ncols || cells.len() != ncols + 1 {
+        return;
+    }
+    let label = cells[0].trim();
+    if label.is_empty() || looks_numeric(label) || is_blank_mark(label) {
+        return;
+    }
+    let label = cells.remove(0);
+    let mut keys = vec![String::new(); key_cells];
+    keys[name_at] = label;
+    keys.append(cells);
+    *cells = keys;
+}
+
+/// Value cells that hold a header word or a total word (a header row merged into a body row:
+/// `合计⇥⇥⇥合计⇥基本支出⇥项目支出`) are blank, not malformed amounts.
+fn blank_header_words(cells: &mut [String], first_value: usize, g: &Grammar, doc: &Grammar) {
+    for c in cells.iter_mut().skip(first_value) {
+        let t = c.trim();
+        if !t.is_empty()
+            && !looks_numeric(t)
+            && g.columns
+                .iter()
+                .flat_map(|col| &col.headers)
+                .chain(doc.vocab("total_row"))
+                .any(|h| fold_eq(h, t))
+        {
+            c.clear();
+        }
+    }
 }
 
 fn is_label_fragment(text: &str, doc: &Grammar) -> bool {

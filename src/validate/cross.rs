@@ -708,11 +708,12 @@ fn side_fig(cx: &Cx<'_>, t: Option<&Table>, side: usize, list: &str) -> Got {
             table_location(t),
         ));
     };
-    let Some(row) = t
-        .rows
-        .iter()
-        .find(|r| r.side.as_deref() == Some(side.as_str()) && named(&names, r.name.as_deref()))
-    else {
+    let on_side = |names: &[String]| {
+        t.rows
+            .iter()
+            .find(|r| r.side.as_deref() == Some(side.as_str()) && named(names, r.name.as_deref()))
+    };
+    let Some(row) = on_side(&names).or_else(|| current_as_grand_total(cx, t, &side, list)) else {
         return Err(Miss::Unread(
             format!("{} has no {side} line {what}", t.id),
             table_location(t),
@@ -720,6 +721,38 @@ fn side_fig(cx: &Cx<'_>, t: Option<&Table>, side: usize, list: &str) -> Got {
     };
     let label = format!("{} {side} {}", t.id, row.name.as_deref().unwrap_or(&what));
     cell(cx, t, row, col, label)
+}
+
+/// Word lists that name a current-year total line.
+const CURRENT_TOTALS: &[&str] = &[
+    "income_current_total",
+    "expenditure_current_total",
+    "appropriation_expenditure_head",
+];
+
+/// A side without carry-over lines (the Shanghai 财务收支预算总表 prints none) has no separate 本年
+/// total: its grand total (`收入总计`) is the current year's.
+fn current_as_grand_total<'t>(
+    cx: &Cx<'_>,
+    t: &'t Table,
+    side: &str,
+    list: &str,
+) -> Option<&'t Row> {
+    if !CURRENT_TOTALS.contains(&list) {
+        return None;
+    }
+    let carryover = words(cx, "carryover_line");
+    let grand = words(cx, "grand_total");
+    let rows = || t.rows.iter().filter(|r| r.side.as_deref() == Some(side));
+    let has_carryover = rows().any(|r| {
+        r.name
+            .as_deref()
+            .is_some_and(|n| carryover.iter().any(|w| fold(n).contains(w.as_str())))
+    });
+    if has_carryover {
+        return None;
+    }
+    rows().find(|r| named(&grand, r.name.as_deref()))
 }
 
 fn bracketed(row: &Row) -> bool {
@@ -754,18 +787,34 @@ fn outline_fig(cx: &Cx<'_>, t: Option<&Table>, side: usize, head: &str, list: &s
         .filter(|r| r.side.as_deref() == Some(side.as_str()))
         .collect();
     let head_word = first(&heads, head);
-    let Some(at) = rows.iter().position(|r| named(&heads, r.name.as_deref())) else {
-        return Err(Miss::Unread(
-            format!("{} has no {side} line {head_word}", t.id),
-            table_location(t),
-        ));
-    };
     let line_word = first(&names, list);
-    let found = rows
-        .iter()
-        .skip(at + 1)
-        .take_while(|r| bracketed(r))
-        .find(|r| named(&names, r.name.as_deref()));
+    let outlined = rows.iter().any(|r| bracketed(r));
+    let is_named = |r: &&&Row| named(&names, r.name.as_deref());
+    let found = match rows.iter().position(|r| named(&heads, r.name.as_deref())) {
+        Some(at) if outlined => rows
+            .iter()
+            .skip(at + 1)
+            .take_while(|r| bracketed(r))
+            .find(is_named),
+        // Without bracketed sub-lines (决算): the numbered lines right after the head, or, for a
+        // total printed after its lines (`本年收入合计`), right before it.
+        Some(at) => {
+            let after = rows[at + 1..].iter().take_while(|r| r.ordinal.is_some());
+            let before = rows[..at].iter().rev().take_while(|r| r.ordinal.is_some());
+            match after.clone().next() {
+                Some(_) => after.clone().find(is_named),
+                None => before.clone().find(is_named),
+            }
+        }
+        // No head at all (Shanghai: `一、一般公共预算资金` at the top level): the line of that name.
+        None if !outlined => rows.iter().find(is_named),
+        None => {
+            return Err(Miss::Unread(
+                format!("{} has no {side} line {head_word}", t.id),
+                table_location(t),
+            ));
+        }
+    };
     let Some(row) = found else {
         return Err(Miss::Unread(
             format!("{} has no {side} line {line_word} under {head_word}", t.id),
@@ -1174,6 +1223,17 @@ fn class_lines(cx: &mut Cx<'_>, summary: &Table, details: &[&Table]) {
 // C003: the 一般公共预算 appropriation (表1, 表4, 表5) and 表4 本年支出 = 表5 + 表8 + 表9
 // ---------------------------------------------------------------------------------------------
 
+/// The column of a fund table that holds its spending: `合计`, or in 决算 editions that also print
+/// carry-overs and income, `本年支出/小计` (the `spending_total_column` word list).
+fn spending_column<'a>(cx: &Cx<'a>, t: &Table) -> &'a str {
+    cx.grammars
+        .document()
+        .vocab("spending_total_column")
+        .iter()
+        .find(|c| has_column(t, c))
+        .map_or(TOTAL, String::as_str)
+}
+
 fn gpb_appropriation(cx: &mut Cx<'_>) {
     let t1 = cx.table(T1);
     let t4 = cx.table(T4);
@@ -1225,7 +1285,7 @@ fn gpb_appropriation(cx: &mut Cx<'_>) {
         (T9, "appropriation_state_capital"),
     ] {
         match cx.table(g) {
-            Some(t) => parts.push(total_cell(cx, Some(t), TOTAL)),
+            Some(t) => parts.push(total_cell(cx, Some(t), spending_column(cx, t))),
             None if fund_is_zero(cx, t4, fund) => {}
             None => return,
         }
