@@ -195,14 +195,19 @@ fn numbered_heads(lines: &[Line], doc: &Grammar) -> Vec<Head> {
             kind,
         });
     }
-    // A table of contents repeats the headings: keep the last of each.
-    let folded: Vec<String> = heads.iter().map(|h| fold(&h.text)).collect();
-    let mut keep = vec![true; heads.len()];
-    for a in 0..heads.len() {
-        keep[a] = !(a + 1..heads.len()).any(|b| {
-            folded[a].starts_with(folded[b].as_str()) || folded[b].starts_with(folded[a].as_str())
-        });
-    }
+    // A table of contents repeats the headings: keep the last heading of each part number (the
+    // wording may differ between the two, even by mistake).
+    let numbers: Vec<String> = heads
+        .iter()
+        .map(|h| {
+            let f = fold(&h.text);
+            f.find("部分")
+                .map_or(f.clone(), |end| f[..end + "部分".len()].to_owned())
+        })
+        .collect();
+    let keep: Vec<bool> = (0..heads.len())
+        .map(|a| !numbers[a + 1..].contains(&numbers[a]))
+        .collect();
     heads
         .into_iter()
         .zip(keep)

@@ -12,7 +12,7 @@
 use super::names::{project_key, same_project, similarity};
 use super::rules::{Rule, Severity};
 use super::table::CHECK_SKIPPED;
-use super::text::{excerpt, is_han, line_text, prefix_word, suffix_word, to_wan, vocab};
+use super::text::{excerpt, is_han, prefix_word, suffix_word, to_wan, vocab};
 use super::{Cx, cell_location, value};
 use crate::model::{Location, Row, Statement, Table};
 use crate::normalize::cells::{fold, split_ordinal};
@@ -611,15 +611,6 @@ fn standard_tables(cx: &mut Cx<'_>) {
     if !has_part && held * 2 < set.len() {
         return;
     }
-    // Tables found by their captions alone (no `表 N` markers) may have run together: a table that
-    // seems missing may sit inside another block.
-    if !d
-        .tables
-        .iter()
-        .all(|t| markers::is_table_marker(line_text(cx, t.loc.line)))
-    {
-        return;
-    }
     let location = Location::line(d.document.loc.map_or(1, |l| l.line));
     for name in set {
         let name = name.as_str();
@@ -651,9 +642,15 @@ fn toc_tables<'g>(cx: &Cx<'g>, parts: &[markers::Part]) -> Vec<(usize, String, V
     let first_part = parts.first().map_or(0, |p| p.heading_line);
     let tables_words = cx.grammars.document().vocab("tables_part");
     let mut in_tables = true;
+    // Entries after a `目录` line count even without leaders or page numbers (决算 contents).
+    let mut in_contents = false;
     let mut toc = Vec::new();
     for l in lines.iter().take(first_part.saturating_sub(1)) {
-        if !markers::is_toc_line(&l.text) {
+        if fold(&l.text) == "目录" {
+            in_contents = true;
+            continue;
+        }
+        if !in_contents && !markers::is_toc_line(&l.text) {
             continue;
         }
         let t = l.text.trim();
@@ -700,11 +697,22 @@ impl UnreadTitles {
                 }
             }
         }
+        // The contents: from a `目录` line to the first part heading.
+        let first_part = parts.first().map_or(0, |p| p.heading_line);
+        let contents_start = cx
+            .lines
+            .iter()
+            .find(|l| l.no < first_part && fold(&l.text) == "目录")
+            .map_or(first_part, |l| l.no);
+        let in_contents = |no: usize| (contents_start..first_part).contains(&no);
         let lines = cx
             .lines
             .iter()
             .filter(|l| {
-                !markers::is_toc_line(&l.text) && !in_prose(l.no) && !titles.contains(&l.no)
+                !markers::is_toc_line(&l.text)
+                    && !in_contents(l.no)
+                    && !in_prose(l.no)
+                    && !titles.contains(&l.no)
             })
             .map(|l| fold(&l.text))
             .filter(|f| !f.is_empty())
@@ -715,12 +723,12 @@ impl UnreadTitles {
     /// True when some line prints a caption of grammar `name`: the table is there but was not read
     /// as one (the reading's own findings say why).
     fn printed(&self, cx: &Cx<'_>, name: &str) -> bool {
-        let Some(g) = cx.grammars.tables.iter().find(|g| g.name == name) else {
-            return false;
-        };
-        let aliases: Vec<String> = g
-            .captions
+        let aliases: Vec<String> = cx
+            .grammars
+            .tables
             .iter()
+            .filter(|g| g.name == name)
+            .flat_map(|g| &g.captions)
             .map(|c| fold(c))
             .filter(|c| !c.is_empty())
             .collect();
@@ -867,8 +875,8 @@ fn described(cx: &mut Cx<'_>, projects: &[Project<'_>]) {
 
 fn empty_tables(cx: &mut Cx<'_>) {
     let d = cx.d;
-    // Only blocks opened by a `表 N` marker: where tables are found by their captions alone, an
-    // "empty table" is as likely a list line that names a table.
+    // A block opened by a caption is one only when table cells follow it (`markers::
+    // is_caption_start`), so a list line that names a table never gets here.
     let tables: Vec<&Table> = d
         .tables
         .iter()
@@ -876,7 +884,6 @@ fn empty_tables(cx: &mut Cx<'_>) {
             t.rows.is_empty()
                 && t.performance.is_none()
                 && t.note.as_deref().is_none_or(|n| n.trim().is_empty())
-                && markers::is_table_marker(line_text(cx, t.loc.line))
         })
         .collect();
     for t in tables {
