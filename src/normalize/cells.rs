@@ -164,6 +164,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn row_ordinals_in_digits() {
+        assert_eq!(
+            split_row_ordinal("1. 一般公共预算资金"),
+            (Some("1".into()), "一般公共预算资金")
+        );
+        assert_eq!(
+            split_row_ordinal("2、政府性基金"),
+            (Some("2".into()), "政府性基金")
+        );
+        assert_eq!(
+            split_row_ordinal("一、财政拨款收入").0.as_deref(),
+            Some("一")
+        );
+        // A number is not an ordinal: `1.5万元`, `2024年`.
+        assert_eq!(split_row_ordinal("1.5万元").0, None);
+        assert_eq!(split_row_ordinal("2024年预算").0, None);
+        assert_eq!(split_row_ordinal("行政运行").0, None);
+    }
+
+    #[test]
     fn splits_on_tabs_or_wide_spaces() {
         assert_eq!(split_cells("a\t\tb c\t"), vec!["a", "", "b c", ""]);
         assert_eq!(

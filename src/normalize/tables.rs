@@ -688,3 +688,136 @@ fn assign_parents(rows: &mut [Row]) {
         rows[i].parent = parent;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::testkit::run;
+
+    /// A row as (code, name, values).
+    type RowView = (Option<String>, Option<String>, Vec<Option<String>>);
+
+    fn rows(d: &crate::model::Dataset, id: &str) -> Vec<RowView> {
+        let t = d.tables.iter().find(|t| t.id == id).expect("table");
+        t.rows
+            .iter()
+            .map(|r| (r.code.clone(), r.name.clone(), r.values.clone()))
+            .collect()
+    }
+
+    fn v(s: &str) -> Option<String> {
+        (!s.is_empty()).then(|| s.to_owned())
+    }
+
+    #[test]
+    fn level_cells_join_into_one_code() {
+        let d = run(&[
+            "某局2025年部门预算",
+            "2025年部门支出预算总表",
+            "编制部门：某局\t单位：元",
+            "项目\t\t\t\t支出预算\t\t",
+            "功能分类科目编码\t\t\t功能分类科目名称\t合计\t基本支出\t项目支出",
+            "类\t款\t项\t\t\t\t",
+            "201\t\t\t一般公共服务支出\t10.00\t6.00\t4.00",
+            "201\t3\t\t政府办公厅（室）及相关机构事务\t10.00\t6.00\t4.00",
+            "201\t03\t01\t行政运行\t10.00\t6.00\t4.00",
+            "合计\t10.00\t6.00\t4.00",
+        ]);
+        let r = rows(&d, "表1");
+        let codes: Vec<Option<&str>> = r.iter().map(|r| r.0.as_deref()).collect();
+        assert_eq!(
+            codes,
+            vec![Some("201"), Some("20103"), Some("2010301"), None]
+        );
+        // The short total row: its label is the name, its values line up.
+        assert_eq!(r[3].1.as_deref(), Some("合计"));
+        assert_eq!(r[3].2, vec![v("10.00"), v("6.00"), v("4.00")]);
+        // The 款 that lost its leading zero is padded, and the repair logged.
+        let padded: Vec<(&str, &str)> = d
+            .repairs
+            .iter()
+            .filter(|r| r.rule == super::CODE_LEVEL_PADDED)
+            .map(|r| (r.raw.as_str(), r.repaired.as_str()))
+            .collect();
+        assert_eq!(padded, vec![("3", "03")]);
+        assert!(
+            d.anomalies
+                .iter()
+                .all(|a| a.severity != "error" && a.rule != "X002"),
+            "{:#?}",
+            d.anomalies
+        );
+    }
+
+    #[test]
+    fn level_row_doubling_as_total_row_and_side_by_side_copies() {
+        let d = run(&[
+            "某局2024年度部门决算",
+            "收入决算表",
+            "单位：万元",
+            "项目\t\t\t\t本年收入合计\t财政拨款收入\t上级补助收入\t事业收入\t经营收入\t附属单位上缴收入\t其他收入",
+            "支出功能分类\t\t\t科目名称\t\t\t\t\t\t\t",
+            "类\t款\t项\t合计\t5.00\t5.00\t\t\t\t\t",
+            "201\t\t\t一般公共服务支出\t5.00\t5.00\t\t\t\t\t",
+            "一般公共预算财政拨款基本支出决算表",
+            "单位：万元",
+            "经济分类\t\t科目名称\t决算数\t经济分类\t\t科目名称\t决算数",
+            "类\t款\t\t\t类\t款\t\t",
+            "301\t\t工资福利支出\t3.00\t302\t\t商品和服务支出\t2.00",
+            "301\t01\t基本工资\t3.00\t302\t01\t办公费\t2.00",
+            "人员经费合计\t\t\t3.00\t公用经费合计\t\t\t2.00",
+        ]);
+        let r = rows(&d, "表1");
+        assert_eq!(
+            r[0],
+            (
+                None,
+                Some("合计".into()),
+                vec![v("5.00"), v("5.00"), None, None, None, None, None]
+            )
+        );
+        assert_eq!(r[1].0.as_deref(), Some("201"));
+        let t = d.tables.iter().find(|t| t.id == "表2").expect("表2");
+        let sides: Vec<(Option<&str>, Option<&str>, Option<&str>)> = t
+            .rows
+            .iter()
+            .map(|r| (r.side.as_deref(), r.code.as_deref(), r.name.as_deref()))
+            .collect();
+        assert_eq!(
+            sides,
+            vec![
+                (Some("人员经费"), Some("301"), Some("工资福利支出")),
+                (Some("公用经费"), Some("302"), Some("商品和服务支出")),
+                (Some("人员经费"), Some("30101"), Some("基本工资")),
+                (Some("公用经费"), Some("30201"), Some("办公费")),
+                (Some("人员经费"), None, Some("人员经费合计")),
+                (Some("公用经费"), None, Some("公用经费合计")),
+            ]
+        );
+        assert!(
+            d.anomalies
+                .iter()
+                .all(|a| !matches!(a.rule, "X001" | "X002" | "A002" | "A003")),
+            "{:#?}",
+            d.anomalies
+        );
+        // A wrong side total is reported on its side.
+        let mut broken = vec![
+            "某局2024年度部门决算",
+            "一般公共预算财政拨款基本支出决算表",
+            "单位：万元",
+            "经济分类\t\t科目名称\t决算数\t经济分类\t\t科目名称\t决算数",
+            "类\t款\t\t\t类\t款\t\t",
+            "301\t\t工资福利支出\t3.00\t302\t\t商品和服务支出\t2.00",
+        ];
+        broken.push("人员经费合计\t\t\t3.00\t公用经费合计\t\t\t2.50");
+        let d = run(&broken);
+        let a003: Vec<&str> = d
+            .anomalies
+            .iter()
+            .filter(|a| a.rule == "A003")
+            .map(|a| a.message.as_str())
+            .collect();
+        assert_eq!(a003.len(), 1, "{a003:?}");
+        assert!(a003[0].starts_with("表1 公用经费 total row"), "{a003:?}");
+    }
+}

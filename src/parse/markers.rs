@@ -4,7 +4,7 @@
 
 use crate::grammar::{Grammar, GrammarSet};
 use crate::normalize::Line;
-use crate::normalize::cells::{close_cjk_spaces, fold, fold_eq};
+use crate::normalize::cells::{close_cjk_spaces, fold, fold_eq, split_row_ordinal};
 use nom::{
     IResult, Parser,
     bytes::complete::{tag, take_while, take_while_m_n, take_while1},
@@ -378,19 +378,79 @@ fn split_cells_count(text: &str) -> usize {
     text.split('\t').filter(|c| !c.trim().is_empty()).count()
 }
 
+/// Tables found by their captions. Each is numbered as the table of contents numbers it
+/// (`三、支出决算表`, `4．2025年部门财政拨款收支预算总表`), so that a table missing from the
+/// document does not renumber the ones after it; when the contents do not list every table, they
+/// are numbered in order of appearance.
 fn caption_starts(
     lines: &[Line],
     grammars: &GrammarSet,
     prose: &dyn Fn(usize) -> bool,
 ) -> Vec<(usize, String, Option<String>)> {
-    let mut out = Vec::new();
-    for i in 0..lines.len() {
-        if !prose(i) && is_caption_start(lines, i, grammars) {
-            let t = lines[i].text.trim();
-            out.push((i, format!("表{}", out.len() + 1), Some(t.to_owned())));
-        }
+    let starts: Vec<usize> = (0..lines.len())
+        .filter(|&i| !prose(i) && is_caption_start(lines, i, grammars))
+        .collect();
+    let contents = contents_numbers(lines, starts.first().copied().unwrap_or(0));
+    let listed: Vec<Option<u32>> = starts
+        .iter()
+        .map(|&i| {
+            let title = fold(lines[i].text.trim());
+            contents.iter().find(|(t, _)| *t == title).map(|(_, n)| *n)
+        })
+        .collect();
+    let mut numbers: Vec<u32> = listed.iter().flatten().copied().collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let by_contents = numbers.len() == starts.len();
+    starts
+        .iter()
+        .zip(listed)
+        .enumerate()
+        .map(|(k, (&i, n))| {
+            let n = match n {
+                Some(n) if by_contents => n,
+                _ => k as u32 + 1,
+            };
+            (i, format!("表{n}"), Some(lines[i].text.trim().to_owned()))
+        })
+        .collect()
+}
+
+/// Numbered entries before line index `end` (`三、支出决算表`, `1. 2025年部门财务收支预算总表 ……`):
+/// their folded titles (leaders and page numbers removed) and numbers.
+fn contents_numbers(lines: &[Line], end: usize) -> Vec<(String, u32)> {
+    lines[..end]
+        .iter()
+        .filter_map(|l| {
+            let (ordinal, title) = split_row_ordinal(l.text.trim());
+            let n = ordinal_number(&ordinal?)?;
+            let title = title.split(['…', '·', '\t']).next().unwrap_or(title);
+            let title = title.trim_end_matches('.');
+            Some((fold(title.trim()), n))
+        })
+        .collect()
+}
+
+/// The value of an ordinal: `3`, `三`, `十二`, `二十一`.
+pub fn ordinal_number(ordinal: &str) -> Option<u32> {
+    if let Ok(n) = ordinal.parse() {
+        return Some(n);
     }
-    out
+    let digit = |c: char| {
+        "一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|i| i as u32 + 1)
+    };
+    let chars: Vec<char> = ordinal.chars().collect();
+    match chars.as_slice() {
+        ['十'] => Some(10),
+        [c] => digit(*c),
+        ['十', u] => Some(10 + digit(*u)?),
+        [t, '十'] => Some(digit(*t)? * 10),
+        [t, '十', u] => Some(digit(*t)? * 10 + digit(*u)?),
+        _ => None,
+    }
 }
 
 /// `部门：武昌区…` → (`部门`, `武昌区…`). Labels are short; values may be empty.
@@ -549,6 +609,147 @@ pub fn find_year(text: &str) -> Option<(usize, i32, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lines(texts: &[&str]) -> Vec<Line> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Line {
+                no: i + 1,
+                text: (*t).to_owned(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ordinal_numbers() {
+        let cases = [
+            ("3", 3),
+            ("三", 3),
+            ("十", 10),
+            ("十二", 12),
+            ("二十", 20),
+            ("二十六", 26),
+        ];
+        for (o, n) in cases {
+            assert_eq!(ordinal_number(o), Some(n), "{o}");
+        }
+        assert_eq!(ordinal_number("（一）"), None);
+    }
+
+    #[test]
+    fn contents_entries_are_not_parts_even_when_worded_differently() {
+        let set = GrammarSet::builtin().unwrap();
+        // The contents repeat the part headings; the body's third heading was edited (2023) and
+        // wraps its last word onto a line of its own.
+        let doc = lines(&[
+            "某局",
+            "目 录",
+            "第一部分 某局概况",
+            "第二部分 某局2024年度部门决算表",
+            "第三部分 某局2024年度部门决算情况说明",
+            "第一部分 某局概况",
+            "一、主要职能",
+            "第二部分 某局2024年度部门决算表",
+            "第三部分某局2023年度部门决算情况",
+            "",
+            "说明",
+            "一、收入支出决算总体情况说明",
+        ]);
+        let parts = parts(&doc, &set);
+        let heads: Vec<(usize, PartKind)> =
+            parts.iter().map(|p| (p.heading_line, p.kind)).collect();
+        assert_eq!(
+            heads,
+            vec![
+                (6, PartKind::Other),
+                (8, PartKind::Tables),
+                (9, PartKind::Narrative)
+            ]
+        );
+        // The narrative starts after the wrapped word.
+        assert_eq!(doc[parts[2].start].no, 12);
+    }
+
+    #[test]
+    fn parts_without_numbers_start_at_headings_and_captions() {
+        let set = GrammarSet::builtin().unwrap();
+        let doc = lines(&[
+            "上海市普陀区2025年区级部门预算",
+            "名词解释",
+            "（一）财政拨款收入：是…",
+            "2025年部门预算编制说明",
+            "2025年，某局收入预算9,101.68万元。",
+            "2025年部门支出预算总表",
+            "编制部门：某局\t单位：元",
+            "功能分类科目编码\t功能分类科目名称\t合计\t基本支出\t项目支出",
+            "合计\t\t1.00\t1.00\t",
+            "其他相关情况说明",
+            "一、2025年“三公”经费预算情况说明",
+        ]);
+        let heads: Vec<(usize, PartKind, bool)> = parts(&doc, &set)
+            .iter()
+            .map(|p| (p.heading_line, p.kind, p.at_caption))
+            .collect();
+        assert_eq!(
+            heads,
+            vec![
+                (2, PartKind::Glossary, false),
+                (4, PartKind::Narrative, false),
+                (6, PartKind::Tables, true),
+                (10, PartKind::Narrative, false),
+                (11, PartKind::Narrative, false),
+            ]
+        );
+        // A contents line that names a table, with no cells after it, opens no table.
+        let toc = lines(&[
+            "3. 2025年部门支出预算总表",
+            "4. 2025年部门财政拨款收支预算总表",
+        ]);
+        assert!(!is_caption_start(&toc, 0, &set));
+    }
+
+    #[test]
+    fn cover_facts() {
+        let set = GrammarSet::builtin().unwrap();
+        let doc = set.document();
+        let c = cover(
+            &lines(&[
+                "上海市普陀区2025年区级单位预算",
+                "",
+                "预算单位：上海市普陀区人民政府办公室",
+                "目 录",
+            ]),
+            doc,
+        );
+        assert_eq!(
+            c.title.as_ref().map(|l| l.text.as_str()),
+            Some("上海市普陀区2025年区级单位预算")
+        );
+        assert_eq!(c.department.as_deref(), Some("上海市普陀区人民政府办公室"));
+        assert_eq!(c.scope(doc), "单位");
+        let c = cover(
+            &lines(&[
+                "中共上海市普陀区委",
+                "社会工作部 2024 年度",
+                "",
+                "部门决算",
+                "目 录",
+            ]),
+            doc,
+        );
+        let title = c.title.clone().unwrap().text;
+        assert_eq!(title, "中共上海市普陀区委社会工作部 2024 年度部门决算");
+        assert_eq!(
+            title_facts(&title, doc),
+            (
+                Some(2024),
+                Some("中共上海市普陀区委社会工作部".into()),
+                Some("决算".into())
+            )
+        );
+        assert_eq!(c.scope(doc), "部门");
+    }
 
     #[test]
     fn markers() {
