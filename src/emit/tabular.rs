@@ -140,7 +140,7 @@ pub fn cells(document_id: &str, d: &Dataset) -> Vec<Vec<String>> {
                     class.clone(),
                     item.clone(),
                     subitem.clone(),
-                    column.clone(),
+                    side_column(row.side.as_deref(), column),
                     value.clone(),
                     opt(unit),
                     in_yuan(value, unit),
@@ -151,6 +151,15 @@ pub fn cells(document_id: &str, d: &Dataset) -> Vec<Vec<String>> {
         }
     }
     out
+}
+
+/// A column's path as the cell's own: a side-by-side grid's rows share their column paths
+/// (`决算数`), so the side leads (`人员经费/决算数`), as it already does in two-sided tables.
+fn side_column(side: Option<&str>, column: &str) -> String {
+    match side {
+        Some(s) if column.split('/').next() != Some(s) => format!("{s}/{column}"),
+        _ => column.to_owned(),
+    }
 }
 
 /// One row per finding.
