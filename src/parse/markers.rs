@@ -227,8 +227,12 @@ fn is_heading_tail(text: &str) -> bool {
 /// Stand-alone part headings (no `第X部分` numbering) and the table captions that end them.
 fn standalone_heads(lines: &[Line], grammars: &GrammarSet) -> Vec<Head> {
     let doc = grammars.document();
+    let contents = contents_range(lines);
     let mut heads = Vec::new();
     for (i, line) in lines.iter().enumerate() {
+        if contents.contains(&i) {
+            continue;
+        }
         let t = line.text.trim();
         let at_caption = is_caption_start(lines, i, grammars);
         let kind = if at_caption {
@@ -247,6 +251,26 @@ fn standalone_heads(lines: &[Line], grammars: &GrammarSet) -> Vec<Head> {
         });
     }
     heads
+}
+
+/// The table of contents: from a `目录` line over its entries (numbered, dotted or part headings)
+/// and blank lines. Empty when there is no `目录` line.
+pub fn contents_range(lines: &[Line]) -> std::ops::Range<usize> {
+    let Some(start) = lines.iter().position(|l| fold(&l.text) == "目录") else {
+        return 0..0;
+    };
+    let entry = |l: &Line| {
+        let t = l.text.trim();
+        t.is_empty()
+            || is_toc_line(t)
+            || part_heading(t).is_ok()
+            || split_row_ordinal(t).0.is_some()
+    };
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| !entry(l))
+        .map_or(lines.len(), |n| start + 1 + n);
+    start..end
 }
 
 /// A heading line of its own that ends with a part word: `2025年部门预算编制说明`, `名词解释`.

@@ -888,9 +888,22 @@ fn imbalances(text: &str) -> Vec<(&'static str, usize, &'static str, char)> {
     out
 }
 
-/// T002 over the narrative's blocks.
+/// T002 over the narrative's blocks. A bracket left open at a paragraph's end and closed at the start
+/// of the next, adjacent one is one paragraph split at a `。` inside the brackets, not an error.
 fn unbalanced_in_blocks(cx: &mut Cx<'_>, blocks: &[ProseBlock]) {
-    for b in blocks {
+    let adjacent = |a: &ProseBlock, b: &ProseBlock| matches!((a.lines.last(), b.lines.first()), (Some(&x), Some(&y)) if y == x + 1);
+    let mut joined = vec![false; blocks.len()];
+    for i in 1..blocks.len() {
+        let (a, b) = (&blocks[i - 1], &blocks[i]);
+        if adjacent(a, b)
+            && !imbalances(&a.text).is_empty()
+            && imbalances(&format!("{}{}", a.text, b.text)).is_empty()
+        {
+            joined[i - 1] = true;
+            joined[i] = true;
+        }
+    }
+    for (b, _) in blocks.iter().zip(&joined).filter(|(_, j)| !**j) {
         for (name, at, what, c) in imbalances(&b.text) {
             cx.emit_with(
                 &UNBALANCED_BRACKETS,
@@ -1331,6 +1344,16 @@ mod tests {
             NOTE,
         );
         assert!(findings(&good, "T002").is_empty(), "{:?}", good.anomalies);
+        // A `。` inside brackets at a line's end splits the paragraph; the bracket still closes.
+        let split = doc(
+            &[
+                "一、收支预算总体安排情况",
+                "平均得分 99.43 分（其中，评级为“优”的项目 4 个。",
+                "发现问题 0 个）。",
+            ],
+            NOTE,
+        );
+        assert!(findings(&split, "T002").is_empty(), "{:?}", split.anomalies);
     }
 
     #[test]
