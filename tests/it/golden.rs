@@ -19,17 +19,9 @@ pub fn extract(path: &str) -> Dataset {
     process_text(&source, path, &grammars).expect("sample is a disclosure")
 }
 
-#[test]
-fn sample_000_whole_output() {
-    let d = extract("samples/000_163e4aab9eba8502.txt");
-    let json = cnbudget::emit::to_json(&d).expect("serializes");
-    insta::assert_snapshot!("sample_000", json);
-}
-
-/// The tables alone, one line per row, as a reviewer reads them against the source text.
-#[test]
-fn sample_000_tables_as_text() {
-    let d = extract("samples/000_163e4aab9eba8502.txt");
+/// The tables of a dataset as text, one line per row: `line side code name ^parent | values`.
+/// With `pages`, each row's line number is prefixed by its page (`p3:412`), as PDF input has them.
+pub fn tables_as_text(d: &Dataset, pages: bool) -> String {
     let mut out = String::new();
     for t in &d.tables {
         out.push_str(&format!(
@@ -49,9 +41,12 @@ fn sample_000_tables_as_text() {
                 .iter()
                 .map(|v| v.as_deref().unwrap_or("·"))
                 .collect();
+            let at = match (pages, r.loc.page) {
+                (true, Some(p)) => format!("p{p}:{}", r.loc.line),
+                _ => format!("{:>4}", r.loc.line),
+            };
             out.push_str(&format!(
-                "{:>4} {}{} {} ^{} | {}\n",
-                r.loc.line,
+                "{at} {}{} {} ^{} | {}\n",
                 r.side
                     .as_deref()
                     .map(|s| format!("{s} "))
@@ -61,8 +56,26 @@ fn sample_000_tables_as_text() {
                 r.parent.as_deref().unwrap_or("-"),
                 values.join(" | ")
             ));
+            for (i, raw) in &r.unreadable {
+                out.push_str(&format!("     unreadable[{i}]: {raw}\n"));
+            }
         }
     }
+    out
+}
+
+#[test]
+fn sample_000_whole_output() {
+    let d = extract("samples/000_163e4aab9eba8502.txt");
+    let json = cnbudget::emit::to_json(&d).expect("serializes");
+    insta::assert_snapshot!("sample_000", json);
+}
+
+/// The tables alone, one line per row, as a reviewer reads them against the source text.
+#[test]
+fn sample_000_tables_as_text() {
+    let d = extract("samples/000_163e4aab9eba8502.txt");
+    let out = tables_as_text(&d, false);
     insta::assert_snapshot!("sample_000_tables", out);
 }
 

@@ -7,6 +7,7 @@ mod golden;
 mod kill;
 mod malformed;
 mod pdf;
+mod realdocs;
 mod robust;
 mod validation;
 mod variants;
