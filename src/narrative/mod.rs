@@ -73,16 +73,19 @@ pub fn extract(
     narrative
 }
 
-/// The blocks with a block that ends inside a sentence (`…占11.11%；`) joined to the next one, when
-/// that one is neither numbered nor a heading: a line break the prose joiner kept must not cut a
-/// breakdown (`主要用于以下方面：A 2106.66万元，占71.73%；B…`) in two. Only statements are read from
+/// The blocks with a block that ends inside a sentence (`…占11.11%；`, `…的主要原因：`) joined to the
+/// next one, when that one is neither numbered nor a heading: a line break the prose joiner kept must
+/// not cut a breakdown (`主要用于以下方面：A 2106.66万元，占71.73%；B…`) or a reason in two (a block
+/// ending in `：` would announce a list). Only statements are read from
 /// the joined blocks; sections keep the blocks as printed.
 fn join_open_sentences(blocks: &[ProseBlock]) -> Vec<ProseBlock> {
     let mut out: Vec<ProseBlock> = Vec::with_capacity(blocks.len());
     for block in blocks {
-        let open = out
-            .last()
-            .is_some_and(|b| b.text.trim_end().ends_with(['；', ';', '，', ',']));
+        let open = out.last().is_some_and(|b| {
+            b.text
+                .trim_end()
+                .ends_with(['；', ';', '，', ',', '：', ':'])
+        });
         let fresh = item_style(&block.text).is_some() || sections::heading(&block.text).is_some();
         match out.last_mut() {
             Some(prev) if open && !fresh => {
@@ -96,6 +99,11 @@ fn join_open_sentences(blocks: &[ProseBlock]) -> Vec<ProseBlock> {
         }
     }
     out
+}
+
+/// True when a paragraph starts with a list number (`1、`, `(1)`, `一、`): it opens a numbered item.
+pub fn starts_item(text: &str) -> bool {
+    item_style(text).is_some()
 }
 
 /// How a list item is numbered: items of one list share a style (`1.`/`2.`, `(1)`/`(2)`).

@@ -367,8 +367,14 @@ impl Reader<'_, '_> {
         }
     }
 
-    /// True when `text` names a 科目 path (`X（类）Y（款）Z（项）`, quoted or not).
+    /// True when `text` names a 科目 path (`X（类）Y（款）Z（项）`, quoted or not). A path is a few dozen
+    /// characters: a long clause is not one, and is not run through the path regex (whose captures
+    /// make it slow on a megabyte of prose).
     fn is_path(&self, text: &str) -> bool {
+        const LONGEST_PATH: usize = 200;
+        if text.chars().nth(LONGEST_PATH).is_some() {
+            return false;
+        }
         let (inner, _) = self.ctx.vocab.unquote(text);
         self.ctx
             .vocab
