@@ -51,18 +51,59 @@ pub fn extract(
         ..Narrative::default()
     };
     let mut breakdowns = Breakdowns::default();
-    for block in &blocks {
-        let (facts, mut statements) = read_block(block, &ctx);
+    // The 科目 of the numbered item being read, over the blocks it runs on (a page or line break may
+    // cut `2、X（类）Y（款）Z（项）。主要用于：` from its `年初预算为…，支出决算为…`).
+    let mut item: Option<String> = None;
+    for block in &join_open_sentences(&blocks) {
+        if sections::heading(&block.text).is_some() {
+            item = None;
+        }
+        let continues_item = item.is_some() && item_style(&block.text).is_none();
+        let (facts, mut statements, next) = read_block(block, &ctx, item.take());
+        item = next;
         // `part_of` indices are local to the block; make them index the whole list.
         let offset = narrative.statements.len();
         for s in &mut statements {
             s.part_of = s.part_of.map(|i| i + offset);
         }
-        breakdowns.link(block, &mut statements, offset);
+        breakdowns.link(block, &mut statements, offset, continues_item);
         narrative.facts.extend(facts);
         narrative.statements.extend(statements);
     }
     narrative
+}
+
+/// The blocks with a block that ends inside a sentence (`…占11.11%；`, `…的主要原因：`) joined to the
+/// next one, when that one is neither numbered nor a heading: a line break the prose joiner kept must
+/// not cut a breakdown (`主要用于以下方面：A 2106.66万元，占71.73%；B…`) or a reason in two (a block
+/// ending in `：` would announce a list). Only statements are read from
+/// the joined blocks; sections keep the blocks as printed.
+fn join_open_sentences(blocks: &[ProseBlock]) -> Vec<ProseBlock> {
+    let mut out: Vec<ProseBlock> = Vec::with_capacity(blocks.len());
+    for block in blocks {
+        let open = out.last().is_some_and(|b| {
+            b.text
+                .trim_end()
+                .ends_with(['；', ';', '，', ',', '：', ':'])
+        });
+        let fresh = item_style(&block.text).is_some() || sections::heading(&block.text).is_some();
+        match out.last_mut() {
+            Some(prev) if open && !fresh => {
+                let shift = prev.text.len();
+                prev.text.push_str(&block.text);
+                prev.lines.extend(&block.lines);
+                prev.offsets
+                    .extend(block.offsets.iter().map(|&(at, line)| (at + shift, line)));
+            }
+            _ => out.push(block.clone()),
+        }
+    }
+    out
+}
+
+/// True when a paragraph starts with a list number (`1、`, `(1)`, `一、`): it opens a numbered item.
+pub fn starts_item(text: &str) -> bool {
+    item_style(text).is_some()
 }
 
 /// How a list item is numbered: items of one list share a style (`1.`/`2.`, `(1)`/`(2)`).
@@ -112,13 +153,34 @@ fn item_style(text: &str) -> Option<ItemStyle> {
 struct Breakdowns {
     /// Open totals (index into the narrative's statements) and the item style their list uses.
     stack: Vec<(usize, Option<ItemStyle>)>,
+    /// The last numbered item had no statement yet: the block continuing it gives its item.
+    item_pending: bool,
 }
 
 impl Breakdowns {
     /// Sets `part_of` on the block's first statement when it is the next item of an open list, and
     /// opens a list when the block ends announcing one. `offset` is the index of its first statement.
-    fn link(&mut self, block: &ProseBlock, statements: &mut [Statement], offset: usize) {
+    /// `continues` says the block continues the previous numbered item rather than ending the list.
+    /// The budget figure of a 决算 pair is not the item: its final figure is.
+    fn link(
+        &mut self,
+        block: &ProseBlock,
+        statements: &mut [Statement],
+        offset: usize,
+        continues: bool,
+    ) {
         match item_style(&block.text) {
+            None if continues => {
+                if self.item_pending
+                    && let Some((parent, _)) = self.stack.last()
+                    && let Some(first) = statements.iter_mut().find(|s| s.subject_kind != "budget")
+                {
+                    if first.part_of.is_none() {
+                        first.part_of = Some(*parent);
+                    }
+                    self.item_pending = false;
+                }
+            }
             None => self.stack.clear(),
             Some(style) => {
                 while self
@@ -128,12 +190,16 @@ impl Breakdowns {
                 {
                     self.stack.pop();
                 }
+                self.item_pending = false;
                 if let Some((parent, list_style)) = self.stack.last_mut() {
                     *list_style = Some(style);
-                    if let Some(first) = statements.first_mut()
-                        && first.part_of.is_none()
-                    {
-                        first.part_of = Some(*parent);
+                    match statements.iter_mut().find(|s| s.subject_kind != "budget") {
+                        Some(first) => {
+                            if first.part_of.is_none() {
+                                first.part_of = Some(*parent);
+                            }
+                        }
+                        None => self.item_pending = true,
                     }
                 }
             }
@@ -149,13 +215,18 @@ impl Breakdowns {
     }
 }
 
-/// The facts and statements of one block (a heading's number is not a figure).
-fn read_block(block: &ProseBlock, ctx: &Context) -> (Vec<Fact>, Vec<Statement>) {
+/// The facts and statements of one block (a heading's number is not a figure), and the 科目 of the
+/// numbered item to carry to the next block.
+fn read_block(
+    block: &ProseBlock,
+    ctx: &Context,
+    item: Option<String>,
+) -> (Vec<Fact>, Vec<Statement>, Option<String>) {
     let body = clauses::marker_len(&block.text).unwrap_or(0);
     let quantities = quantity::scan(&block.text, body, ctx.vocab);
     let facts = quantities.iter().map(|q| q.fact(block)).collect();
-    let statements = statements::read(block, &quantities, ctx);
-    (facts, statements)
+    let (statements, item) = statements::read(block, &quantities, ctx, item);
+    (facts, statements, item)
 }
 
 #[cfg(test)]

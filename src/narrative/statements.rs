@@ -47,6 +47,11 @@ struct Draft {
     item: bool,
     /// The draft this one is a breakdown item of.
     part_of: Option<usize>,
+    /// The subject when it is not the span's text: the final figure of a 决算 pair is about the
+    /// subject the pair's budget clause or the numbered item named (`年初预算为 X，支出决算为 Y`).
+    subject_text: Option<String>,
+    /// The budget figure of a 决算 pair (`年初预算为 1560.05 万元`), confirmed by the final figure after it.
+    budget: bool,
 }
 
 /// The reader's state between clauses of one block.
@@ -71,10 +76,24 @@ struct Reader<'b, 'c> {
     listed: bool,
     /// How the previous clause ended.
     prev_end: End,
+    /// The 科目 a numbered item names in a figure-less first sentence (`1、X（类）Y（款）Z（项）。`), carried
+    /// over the item's later blocks: the subject of its 决算 figure.
+    item_subject: Option<String>,
+    /// The last budget figure of this sentence (`…支出年初预算为 X`): its draft and its subject without
+    /// the budget word (empty when the word was the whole subject).
+    last_budget: Option<(usize, String)>,
 }
 
-/// Reads the statements of one block.
-pub(crate) fn read(block: &ProseBlock, qs: &[Quantity], ctx: &Context) -> Vec<Statement> {
+/// Reads the statements of one block. `carried` is the 科目 the numbered item this block continues
+/// names; gives the statements and the 科目 to carry to the next block.
+pub(crate) fn read(
+    block: &ProseBlock,
+    qs: &[Quantity],
+    ctx: &Context,
+    carried: Option<String>,
+) -> (Vec<Statement>, Option<String>) {
+    // A numbered block starts a new item.
+    let starts_item = clauses::marker_len(&block.text).is_some();
     let mut reader = Reader {
         block,
         qs,
@@ -88,13 +107,16 @@ pub(crate) fn read(block: &ProseBlock, qs: &[Quantity], ctx: &Context) -> Vec<St
         breakdown_of: None,
         listed: false,
         prev_end: End::Block,
+        item_subject: if starts_item { None } else { carried },
+        last_budget: None,
     };
     for clause in clauses::split(&block.text, qs) {
         reader.clause(clause);
         reader.after(clause.ends);
     }
     let drafts = std::mem::take(&mut reader.drafts);
-    drafts.into_iter().map(|d| reader.finish(d)).collect()
+    let statements = drafts.into_iter().map(|d| reader.finish(d)).collect();
+    (statements, reader.item_subject)
 }
 
 impl Reader<'_, '_> {
@@ -166,6 +188,7 @@ impl Reader<'_, '_> {
             self.in_reason = false;
             self.pending_subject = None;
             self.pending_year = None;
+            self.last_budget = None;
         }
         self.prev_end = ends;
     }
@@ -292,6 +315,7 @@ impl Reader<'_, '_> {
             sub.year = sub.year.or(year);
             text_start = ps;
         }
+        let subject_text = self.pair_subject(sub.start, sub.end);
         let raw_prefix = self.text(lead.start, amount.start);
         let draft = Draft {
             subject: (sub.start, sub.end),
@@ -305,12 +329,58 @@ impl Reader<'_, '_> {
                 || self.prev_end == End::ListMark
                 || c.ends == End::ListMark,
             part_of: self.in_breakdown.then_some(self.breakdown_of).flatten(),
+            subject_text,
             ..Draft::default()
         };
         self.pending_subject = None;
         self.drafts.push(draft);
         self.open = Some(self.drafts.len() - 1);
         self.attributes(amount.end, c.end);
+    }
+
+    /// The subject of a 决算 pair's figure, when the span does not say it whole. A budget subject
+    /// (`…支出年初预算`) is remembered for the final figure after it; a final subject names its item
+    /// before the final word (`公务接待费支出决算` → `公务接待费`), or is the budget's subject
+    /// (`…支出年初预算为 X，支出决算为 Y`), or the numbered item's 科目.
+    fn pair_subject(&mut self, start: usize, end: usize) -> Option<String> {
+        let vocab = self.ctx.vocab;
+        let text = self.text(start, end).trim().to_owned();
+        if let Some(w) = vocab.final_budget.suffix_of(&text) {
+            let base = text[..text.len() - w.len()].trim().to_owned();
+            self.last_budget = Some((self.drafts.len(), base));
+            return None;
+        }
+        let w = vocab.final_actual.suffix_of(&text)?;
+        let base = text[..text.len() - w.len()].trim();
+        if !base.is_empty() {
+            return Some(base.to_owned());
+        }
+        let from_budget = self.last_budget.take();
+        if let Some((i, _)) = &from_budget
+            && let Some(d) = self.drafts.get_mut(*i)
+        {
+            d.budget = true;
+        }
+        match from_budget {
+            Some((_, b)) if !b.is_empty() => Some(b),
+            _ => self.item_subject.clone(),
+        }
+    }
+
+    /// True when `text` names a 科目 path (`X（类）Y（款）Z（项）`, quoted or not). A path is a few dozen
+    /// characters: a long clause is not one, and is not run through the path regex (whose captures
+    /// make it slow on a megabyte of prose).
+    fn is_path(&self, text: &str) -> bool {
+        const LONGEST_PATH: usize = 200;
+        if text.chars().nth(LONGEST_PATH).is_some() {
+            return false;
+        }
+        let (inner, _) = self.ctx.vocab.unquote(text);
+        self.ctx
+            .vocab
+            .path
+            .as_ref()
+            .is_some_and(|re| re.is_match(inner))
     }
 
     /// A clause of comparisons, changes and shares: it belongs to the open statement unless it names
@@ -350,6 +420,11 @@ impl Reader<'_, '_> {
             self.pending_year = sub.year.or(self.pending_year);
         } else if self.quantities(start, end).next().is_none() {
             self.pending_subject = Some((start, end));
+            // `1、X（类）Y（款）Z（项）。主要用于…`: the item's 科目, before any figure of the block.
+            let text = self.text(sub.start, sub.end).to_owned();
+            if self.drafts.is_empty() && self.is_path(&text) {
+                self.item_subject = Some(text);
+            }
         }
     }
 
@@ -432,14 +507,27 @@ impl Reader<'_, '_> {
 
     /// The finished statement, with its subject's path and code.
     fn finish(&self, d: Draft) -> Statement {
-        let subject = self.text(d.subject.0, d.subject.1).to_owned();
-        let path = self.path(&subject);
+        let written = d
+            .subject_text
+            .clone()
+            .unwrap_or_else(|| self.text(d.subject.0, d.subject.1).to_owned());
+        let (inner, quoted) = self.ctx.vocab.unquote(&written);
+        let subject = inner.to_owned();
+        // `“A-B-C”科目 1,202.95万元`: a dash-joined path, when quoted or followed by `科目`.
+        let after = self.text(d.subject.1, self.block.text.len()).trim_start();
+        let marked = quoted || self.ctx.vocab.path_word.prefix_of(after).is_some();
+        let mut path = self.path(&subject);
+        if path.is_empty() && marked {
+            path = self.ctx.vocab.dash_path(&subject).unwrap_or_default();
+        }
         let code = if path.is_empty() {
             self.ctx.codes.class(&subject)
         } else {
             self.ctx.codes.path(&path)
         };
-        let subject_kind = if !path.is_empty() {
+        let subject_kind = if d.budget {
+            "budget"
+        } else if !path.is_empty() {
             "科目"
         } else if d.total {
             "total"

@@ -541,3 +541,104 @@ fn breakdown_items_point_to_their_total() {
     );
     assert!(n.statements.last().unwrap().part_of.is_none());
 }
+
+#[test]
+fn quoted_and_dash_joined_paths() {
+    let n = run(&[
+        "1. “一般公共服务支出（类）商贸事务（款)行政运行（项）”938.99万元，主要用于机关行政运行。",
+        "",
+        "2. “一般公共服务支出-政府办公厅（室）及相关机构事务-行政运行”科目1,202.95万元，主要用于行政单位的基本支出。",
+    ]);
+    let got: Vec<_> = n
+        .statements
+        .iter()
+        .map(|s| (s.subject_kind, s.path.len(), s.amount.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![("科目", 3, Some("938.99")), ("科目", 3, Some("1202.95"))]
+    );
+    assert_eq!(n.statements[0].path[2], "行政运行");
+    assert_eq!(n.statements[1].path[1], "政府办公厅（室）及相关机构事务");
+    assert!(!n.statements[0].subject.starts_with('“'));
+}
+
+#[test]
+fn final_accounts_items_pair_budget_and_final_figures() {
+    let n = run(&[
+        "一般公共预算财政拨款支出年初预算为2993.92万元，支出决算为2940.05万元，完成年初预算的98.20%。决算数小于预算数的主要原因：调减。其中：",
+        "",
+        // The item's 科目 and its figures are cut into blocks by line breaks.
+        "1、一般公共服务支出（类）财政事务（款）行政运行（项）。主要用于：",
+        "",
+        "基本支出。年初预算为 1560.05 万元，支出决算为1511.89万元。",
+        "",
+        "2、卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）。主要用于：医疗。年初预算为62.29 万元，支出决算为60.99万元。",
+        "",
+        "“三公”经费财政拨款支出年初预算为0.95万元，支出决算为0.00万元，完成预算的0%，其中：因公出国（境）费决算为0.00万元；公务接待费支出决算为0.00万元。",
+    ]);
+    let got: Vec<_> = n
+        .statements
+        .iter()
+        .map(|s| {
+            (
+                s.subject.as_str(),
+                s.subject_kind,
+                s.amount.as_deref(),
+                s.part_of,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "一般公共预算财政拨款支出年初预算",
+                "budget",
+                Some("2993.92"),
+                None
+            ),
+            ("一般公共预算财政拨款支出", "total", Some("2940.05"), None),
+            ("年初预算", "budget", Some("1560.05"), None),
+            (
+                "一般公共服务支出（类）财政事务（款）行政运行（项）",
+                "科目",
+                Some("1511.89"),
+                Some(1)
+            ),
+            ("年初预算", "budget", Some("62.29"), None),
+            (
+                "卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）",
+                "科目",
+                Some("60.99"),
+                Some(1)
+            ),
+            (
+                "“三公”经费财政拨款支出年初预算",
+                "budget",
+                Some("0.95"),
+                None
+            ),
+            ("“三公”经费财政拨款支出", "total", Some("0.00"), None),
+            ("因公出国（境）费", "item", Some("0.00"), Some(7)),
+            ("公务接待费", "item", Some("0.00"), Some(7)),
+        ]
+    );
+}
+
+#[test]
+fn a_budget_word_without_a_final_figure_stays_a_figure() {
+    let n = run(&["年初预算为 10 万元，主要用于培训。"]);
+    assert_eq!(only(&n).subject_kind, "figure");
+}
+
+#[test]
+fn a_breakdown_cut_after_a_semicolon_stays_one() {
+    let n = run(&[
+        "支出2940.05万元，主要用于以下方面：一般公共服务支出（类）2106.66万元，占71.73%；",
+        "",
+        "卫生健康支出（类）60.99万元，占2.07%。",
+    ]);
+    let parts: Vec<_> = n.statements.iter().map(|s| s.part_of).collect();
+    assert_eq!(parts, vec![None, Some(0), Some(0)]);
+}

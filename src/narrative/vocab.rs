@@ -77,6 +77,15 @@ pub(crate) struct Vocab {
     pub share_word: Words,
     pub reason_opener: Words,
     pub compare_opener: Words,
+    /// Separators of a 科目 path printed with dashes (`一般公共服务支出-…-行政运行`).
+    pub path_separator: Words,
+    /// The word after such a path (`…”科目`).
+    pub path_word: Words,
+    /// Quote pairs that may enclose a whole subject, each as its opening and closing mark.
+    pub quotes: Vec<(char, char)>,
+    /// 决算: the words naming the budget figure and the final figure of a pair.
+    pub final_budget: Words,
+    pub final_actual: Words,
     /// Change words, longest first, with their direction.
     pub change: Vec<(String, Sign)>,
     /// `opener + digits`: the year of a comparison (`比2025年`, `与 2025 年`).
@@ -116,6 +125,18 @@ impl Vocab {
             share_word: w("share_word"),
             reason_opener: w("reason_opener"),
             compare_opener: w("compare_opener"),
+            path_separator: w("subject_path_separator"),
+            path_word: w("subject_path_word"),
+            quotes: g
+                .vocab("subject_quote")
+                .iter()
+                .filter_map(|q| {
+                    let mut c = q.chars();
+                    Some((c.next()?, c.next()?))
+                })
+                .collect(),
+            final_budget: w("final_budget_word"),
+            final_actual: w("final_actual_word"),
             change: changes(g),
             compare: compare_regex(g.vocab("compare_opener")),
             path: path_regex(g.vocab("subject_level")),
@@ -128,6 +149,40 @@ impl Vocab {
             .iter()
             .find(|(u, _)| text.starts_with(u.as_str()))
             .map(|(u, k)| (u.as_str(), *k))
+    }
+
+    /// The subject without quotes that enclose all of it (`“X（类）Y（款）”` → `X（类）Y（款）`), and whether
+    /// there were such quotes. Quotes around a part only (`“三公”经费`) stay.
+    pub fn unquote<'t>(&self, text: &'t str) -> (&'t str, bool) {
+        let t = text.trim();
+        for &(open, close) in &self.quotes {
+            if let Some(inner) = t.strip_prefix(open).and_then(|r| r.strip_suffix(close))
+                && !inner.contains(open)
+                && !inner.contains(close)
+                && !inner.trim().is_empty()
+            {
+                return (inner.trim(), true);
+            }
+        }
+        (t, false)
+    }
+
+    /// The 科目 names of a dash-joined path (`A-B-C`): two or three non-empty parts.
+    pub fn dash_path(&self, text: &str) -> Option<Vec<String>> {
+        let sep = self
+            .path_separator
+            .0
+            .iter()
+            .find(|s| text.contains(s.as_str()))?;
+        let parts: Vec<String> = text
+            .split(sep.as_str())
+            .map(|p| p.trim().to_owned())
+            .collect();
+        let ok = (2..=3).contains(&parts.len())
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && !p.chars().any(|c| c.is_ascii_digit()));
+        ok.then_some(parts)
     }
 
     /// The longest change word `text` starts with.
@@ -239,6 +294,29 @@ mod tests {
         let cmp = v.compare.as_ref().expect("compare regex");
         assert_eq!(&cmp.captures("比 2025 预算").expect("year")[1], "2025");
         assert!(cmp.captures("技术与开发").is_none());
+    }
+
+    #[test]
+    fn quotes_and_dash_paths() {
+        let v = vocab();
+        assert_eq!(
+            v.unquote("“一般公共服务支出（类）商贸事务（款）行政运行（项）”"),
+            ("一般公共服务支出（类）商贸事务（款）行政运行（项）", true)
+        );
+        assert_eq!(v.unquote("“三公”经费"), ("“三公”经费", false));
+        assert_eq!(v.unquote("“”"), ("“”", false));
+        assert_eq!(
+            v.dash_path("一般公共服务支出-政府办公厅（室）及相关机构事务-行政运行"),
+            Some(vec![
+                "一般公共服务支出".to_owned(),
+                "政府办公厅（室）及相关机构事务".to_owned(),
+                "行政运行".to_owned()
+            ])
+        );
+        assert_eq!(v.dash_path("A-B-C-D"), None);
+        assert_eq!(v.dash_path("2024-2025年"), None);
+        assert_eq!(v.dash_path("行政运行"), None);
+        assert_eq!(v.dash_path("-行政运行"), None);
     }
 
     #[test]

@@ -15,7 +15,7 @@
 use super::names::{project_key, same_project, similarity};
 use super::rules::{Rule, Severity};
 use super::table::{CHECK_SKIPPED, ROUNDING_DIFFERENCE};
-use super::{Cx, cell_location, row_label, total_row, value};
+use super::{Cx, cell_location, row_label, total_row, unreadable, value};
 use crate::grammar::{Check, Grammar, SideTerms};
 use crate::model::{Fact, Location, Row, Statement, Table};
 use crate::normalize::cells::fold;
@@ -41,9 +41,14 @@ pub const AMOUNT_MISMATCH: Rule = Rule {
           `一般公共预算拨款` stays itself). A figure equal at its printed precision passes (a document that \
           prints `2,665.41` elsewhere drops trailing zeros, so its `30 万元` is 30.00; a table in 元 is \
           compared after conversion); a difference within the rounding policy (one addend) is an R001 tail. \
-          In a 决算 document, whose sentences pair the budget with the final figure, any amount of the \
-          statement's paragraph may match, and a mismatch is a warning. Subjects that cannot be \
-          mapped are not reported.\n\n## Why it matters\nThe narrative is what readers quote; a figure that \
+          A 万元 figure against a table in 元 stands for the range its rounding allows (1,202.95万元 is \
+          12,029,450–12,029,550 元), and findings give both figures with their units. Totals named after \
+          the department and year (`某局2024年度收入支出总计` → 表1 总计, `财政拨款收入支出总计` → 表4 \
+          总计) are mapped too. In a 决算 document the final figure of a pair (`年初预算为 A 万元，支出决算为 \
+          B 万元`) must equal the table, and a “三公” budget figure is compared with the 决算 table's 预算数 \
+          (a blank cell, or a table printed empty, is 0); other statements, whose sentences may pair \
+          the budget with the final figure, pass when any amount of their paragraph matches, and a \
+          mismatch is a warning. Subjects that cannot be mapped are not reported.\n\n## Why it matters\nThe narrative is what readers quote; a figure that \
           disagrees with the tables was copied from another year or section, or mistyped.\n\n## Example\n\
           `2026 年一般公共预算基本支出 4,335.95 万元` while 表5-1 合计 基本支出/小计 is 2,665.41 → S001.",
 };
@@ -142,6 +147,39 @@ pub const MALFORMED_NUMBER: Rule = Rule {
           ## Example\n`增长 1.2.4%` where 12.45 ÷ (113.25 − 12.45) = 12.35% → M001, expected 12.4%.",
 };
 
+pub const FINAL_WORDING: Rule = Rule {
+    code: "S007",
+    name: "final-budget-wording-mismatch",
+    kind: "narrative_mismatch",
+    severity: Severity::Error,
+    summary: "a 决算 sentence says the final figure is larger, smaller or the same as the budget, and the figures say otherwise",
+    doc: "## What it checks\nIn a 决算 (final accounts) narrative, a budget figure and a final figure are \
+          paired (`年初预算为 X 万元，支出决算为 Y 万元`; the `final_budget_word` and `final_actual_word` lists of \
+          `grammars/narrative.layout`), and the text then compares them (`决算数大于预算数`, `决算数小于预算数`, \
+          `决算数与预算数基本持平`, `决算数等于预算数`; the `final_more`, `final_less` and `final_equal` lists). \
+          The comparison must hold: 大于 needs Y > X, 小于 needs Y < X, 持平/等于 needs Y = X within the \
+          rounding policy (one addend: 0.01 万元). The wording is matched to the last pair before it in \
+          the same numbered item or paragraph.\n\n## Why it matters\nThe sentence is a template whose \
+          comparison word is chosen by hand; a wrong word tells the reader the department overspent \
+          when it underspent, or that the budget was met when it was not.\n\n## Example\n`年初预算为 \
+          1560.05 万元，支出决算为 1511.89 万元。决算数大于预算数的主要原因：…` → S007 (1511.89 < 1560.05: \
+          小于).",
+};
+
+pub const COMPLETION_RATE: Rule = Rule {
+    code: "S008",
+    name: "completion-rate-mismatch",
+    kind: "percentage_mismatch",
+    severity: Severity::Error,
+    summary: "a 决算 completion rate (完成年初预算的 Z%) is not the final figure ÷ the budget",
+    doc: "## What it checks\nFor a 决算 pair `年初预算为 X 万元，支出决算为 Y 万元` followed by a completion \
+          rate (`完成年初预算的 Z%`, `完成预算的 Z%`; the `final_completion_word` list of \
+          `grammars/narrative.layout`), Z = Y ÷ X × 100 at Z's printed precision, allowing for the rounding \
+          of X and Y (each ± half a unit of its last digit). A budget of 0 has no rate and is skipped.\n\n\
+          ## Why it matters\nThe rate is computed by hand and is not updated when a figure changes.\n\n\
+          ## Example\n`年初预算为 2993.92 万元，支出决算为 2940.05 万元，完成年初预算的 96.20%` (98.20%) → S008.",
+};
+
 pub static RULES: &[&Rule] = &[
     &AMOUNT_MISMATCH,
     &GROWTH_MISMATCH,
@@ -150,6 +188,8 @@ pub static RULES: &[&Rule] = &[
     &FLAT_WORDING,
     &PRIOR_YEAR_MISMATCH,
     &MALFORMED_NUMBER,
+    &FINAL_WORDING,
+    &COMPLETION_RATE,
 ];
 
 /// Runs this family's checks.
@@ -162,6 +202,7 @@ pub fn check(cx: &mut Cx<'_>) {
     flat_wording(cx, &sx);
     malformed(cx, &sx);
     prior_year(cx, &sx);
+    final_pairs(cx, &sx);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -315,6 +356,32 @@ impl Role {
         }
     }
 
+    /// The “三公” figures (表7 / 表9 columns).
+    fn is_three_public(self) -> bool {
+        matches!(
+            self,
+            Role::ThreePublic
+                | Role::GoingAbroad
+                | Role::Vehicles
+                | Role::VehiclePurchase
+                | Role::VehicleOperation
+                | Role::Reception
+        )
+    }
+
+    /// The column of the “三公” table the role names.
+    fn three_public_column(self) -> Option<&'static str> {
+        Some(match self {
+            Role::ThreePublic => "合计",
+            Role::GoingAbroad => "因公出国(境)费",
+            Role::Vehicles => "公务用车购置及运行费/小计",
+            Role::VehiclePurchase => "公务用车购置及运行费/公务用车购置费",
+            Role::VehicleOperation => "公务用车购置及运行费/公务用车运行费",
+            Role::Reception => "公务接待费",
+            _ => return None,
+        })
+    }
+
     /// Roles whose breakdown items are 经济分类 classes.
     fn is_basic_scope(self) -> bool {
         matches!(
@@ -329,6 +396,8 @@ impl Role {
 enum Target<'a> {
     Code(String),
     Role(Role),
+    /// The budget figure of a 决算 pair about a “三公” figure: the table's 预算数.
+    Budget(Role),
     /// A 表6 class row; `scoped` when the statement sits in a breakdown of 基本支出.
     Econ {
         table: &'a Table,
@@ -360,6 +429,21 @@ fn key(s: &str) -> String {
         .collect()
 }
 
+/// The key after its first `YYYY年` / `YYYY年度` when a name without digits comes before it.
+fn after_named_year(k: &str) -> Option<&str> {
+    let bytes = k.as_bytes();
+    let at = (0..bytes.len().saturating_sub(3)).find(|&i| {
+        bytes[i..i + 4].iter().all(u8::is_ascii_digit)
+            && k.get(i + 4..).is_some_and(|r| r.starts_with('年'))
+            && (i == 0 || !bytes[i - 1].is_ascii_digit())
+    })?;
+    if at == 0 || k[..at].chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let rest = strip_year(k.get(at..)?);
+    (!rest.is_empty() && rest.len() < k.len() - at).then_some(rest)
+}
+
 /// Drops a leading year (`2026年`, `2026年度`).
 fn strip_year(k: &str) -> &str {
     let digits = k.bytes().take_while(u8::is_ascii_digit).count();
@@ -380,10 +464,14 @@ struct Lexicon {
     /// Longest first.
     qualifiers: Vec<String>,
     other_fund: Vec<String>,
+    /// The department's name (key), which a subject may start with (`上海市普陀区财政局2024年度收入支出总计`).
+    department: Option<String>,
+    /// 决算: the words naming a pair's budget figure, longest first.
+    budget_words: Vec<String>,
 }
 
 impl Lexicon {
-    fn new(g: Option<&Grammar>) -> Self {
+    fn new(g: Option<&Grammar>, department: Option<&str>) -> Self {
         let words = |name: &str| -> Vec<String> {
             g.map(|g| {
                 g.vocab(name)
@@ -396,6 +484,8 @@ impl Lexicon {
         };
         let mut qualifiers = words("subject_qualifier");
         qualifiers.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        let mut budget_words = words("final_budget_word");
+        budget_words.sort_by_key(|w| std::cmp::Reverse(w.len()));
         Lexicon {
             roles: ROLES
                 .iter()
@@ -403,14 +493,66 @@ impl Lexicon {
                 .collect(),
             qualifiers,
             other_fund: words("scope_other_fund"),
+            department: department.map(key).filter(|k| !k.is_empty()),
+            budget_words,
         }
+    }
+
+    /// The subject of a 决算 pair's budget figure without its budget word (`“三公”经费财政拨款支出年初预算`
+    /// → `“三公”经费财政拨款支出`).
+    fn budget_base<'s>(&self, subject: &'s str) -> &'s str {
+        let k = key(subject);
+        let Some(w) = self.budget_words.iter().find(|w| k.ends_with(w.as_str())) else {
+            return subject;
+        };
+        let n = w.chars().count();
+        let cut = subject
+            .char_indices()
+            .rev()
+            .nth(n - 1)
+            .map_or(0, |(i, _)| i);
+        subject.get(..cut).unwrap_or(subject).trim()
+    }
+
+    /// The ways a subject key may name its figure: whole; without the department's name; without a
+    /// leading `name + year` (`某局2024年度收入支出总计`); the part after the last `的`
+    /// (`某委员会财政拨款的机关运行经费预算`). The first that names a role wins.
+    fn readings(&self, subject: &str) -> Vec<String> {
+        let whole = key(subject);
+        let mut out = vec![strip_year(&whole).to_owned()];
+        if let Some(d) = &self.department
+            && let Some(rest) = whole.strip_prefix(d.as_str())
+        {
+            out.push(strip_year(rest).to_owned());
+        }
+        if let Some(rest) = after_named_year(&whole) {
+            out.push(rest.to_owned());
+        }
+        if let Some((_, rest)) = whole.rsplit_once('的') {
+            out.push(strip_year(rest).to_owned());
+        }
+        out.retain(|r| !r.is_empty());
+        out
     }
 
     /// The role a subject names, and the subject's key without year and qualifiers. The whole key is
     /// looked up first; the stripped one only for roles a qualifier does not change.
     fn role(&self, subject: &str) -> (Option<Role>, String) {
-        let whole = key(subject);
-        let whole = strip_year(&whole).to_owned();
+        let readings = self.readings(subject);
+        let mut first = None;
+        for r in &readings {
+            let found = self.role_of(r);
+            if found.0.is_some() {
+                return found;
+            }
+            first.get_or_insert(found);
+        }
+        first.unwrap_or((None, String::new()))
+    }
+
+    /// [`Self::role`] of one reading.
+    fn role_of(&self, whole: &str) -> (Option<Role>, String) {
+        let whole = whole.to_owned();
         let mut stripped = whole.clone();
         loop {
             let before = stripped.len();
@@ -461,6 +603,8 @@ struct Sx<'a> {
     /// The most decimals any narrative amount in a unit prints: a document that prints `2,665.41`
     /// and `5.5` drops trailing zeros, so its `5.5` is 5.50, not 5.45…5.55.
     scales: BTreeMap<String, u32>,
+    /// The items of each statement (indices of the statements whose `part_of` it is), in order.
+    children: Vec<Vec<usize>>,
 }
 
 impl<'a> Sx<'a> {
@@ -507,9 +651,22 @@ impl<'a> Sx<'a> {
             change_words,
             share_words: nv("share_word"),
             points: nv("percentage_point"),
-            lexicon: Lexicon::new(cx.grammars.vocabulary("narrative")),
+            lexicon: Lexicon::new(
+                cx.grammars.vocabulary("narrative"),
+                d.document.department.as_deref(),
+            ),
             doc_unit: d.document.unit.clone(),
             scales: BTreeMap::new(),
+            children: {
+                // Built once: every check asks for the items of every total.
+                let mut c = vec![Vec::new(); statements.len()];
+                for (j, st) in statements.iter().enumerate() {
+                    if let Some(list) = st.part_of.and_then(|p| c.get_mut(p)) {
+                        list.push(j);
+                    }
+                }
+                c
+            },
         };
         for f in d.narrative.facts.iter().filter(|f| f.kind == "amount") {
             if let (Some(v), Some(u)) = (f.value.as_deref().and_then(dec), f.unit.as_deref()) {
@@ -575,12 +732,7 @@ impl<'a> Sx<'a> {
 
     /// Indices of the items of the total `i`.
     fn items(&self, i: usize) -> Vec<usize> {
-        self.statements
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.part_of == Some(i))
-            .map(|(j, _)| j)
-            .collect()
+        self.children.get(i).cloned().unwrap_or_default()
     }
 
     /// The denominator a share names (`占基本支出的 87.6%` → `基本支出`): the words between a share
@@ -631,10 +783,20 @@ fn map_subjects<'a>(cx: &Cx<'a>, sx: &Sx<'a>) -> Vec<Option<Target<'a>>> {
         .unwrap_or_default();
 
     let mut out: Vec<Option<Target<'a>>> = Vec::with_capacity(sx.statements.len());
+    let final_accounts = d.document.kind.as_deref() == Some("决算");
     for (i, st) in sx.statements.iter().enumerate() {
         let parent = st.part_of.filter(|&p| p < i);
         let mut target = None;
-        if let Some(code) = &st.code {
+        if st.subject_kind == "budget" {
+            // Only a 决算 “三公” table prints the budget beside the final figure.
+            let base = sx.lexicon.budget_base(&st.subject);
+            target = sx
+                .lexicon
+                .role(base)
+                .0
+                .filter(|r| final_accounts && r.is_three_public())
+                .map(Target::Budget);
+        } else if let Some(code) = &st.code {
             target = Some(Target::Code(code.clone()));
         } else if st.subject_kind != "科目" {
             let (role, stripped) = sx.lexicon.role(&st.subject);
@@ -818,14 +980,53 @@ fn first_top_ordinal(cx: &Cx<'_>, t: &Table, side: &str) -> Option<Figure> {
     figure(cx, t, row, col)
 }
 
-/// 表7's figure in `column`: its total row, else its only row.
-fn three_public(cx: &Cx<'_>, column: &str) -> Option<Figure> {
+/// A blank or empty-table cell: nothing, printed to the cent (so its rounding allowance is a
+/// cent's, not a unit's).
+const NIL: Decimal = Decimal::from_parts(0, 0, 0, false, 2);
+
+/// The “三公” table's figure in `column` (a 决算 table's `column/决算数`, or `column/预算数` when
+/// `budget`): its total row, else its only row. A blank cell of that row is nothing spent (0), and a
+/// table printed empty (`本部门无“三公”经费…，故本表为空表`) states 0 for every column.
+fn three_public(cx: &Cx<'_>, column: &str, budget: bool) -> Option<Figure> {
     let t = cx.table("three_public")?;
+    let suffix = if budget { "/预算数" } else { "/决算数" };
+    let with_suffix = format!("{column}{suffix}");
+    let col = if budget {
+        t.columns.iter().find(|c| **c == with_suffix)?
+    } else {
+        t.columns
+            .iter()
+            .find(|c| *c == column)
+            .or_else(|| t.columns.iter().find(|c| **c == with_suffix))?
+    };
     let row = total_row(t, cx.grammars.document()).or(match t.rows.as_slice() {
         [one] => Some(one),
         _ => None,
-    })?;
-    figure(cx, t, row, column)
+    });
+    let Some(row) = row else {
+        return (t.empty || t.rows.is_empty()).then(|| Figure {
+            value: NIL,
+            unit: cx.unit_of(t).map(str::to_owned),
+            label: format!("{} {col} (the table is printed empty)", t.id),
+            location: Location {
+                line: t.loc.line,
+                page: t.loc.page,
+                table: Some(t.id.clone()),
+                row: None,
+                column: Some(col.clone()),
+            },
+        });
+    };
+    figure(cx, t, row, col).or_else(|| {
+        let i = t.columns.iter().position(|c| c == col)?;
+        let blank = row.values.get(i).is_some_and(Option::is_none) && !unreadable(t, row, col);
+        blank.then(|| Figure {
+            value: NIL,
+            unit: cx.unit_of(t).map(str::to_owned),
+            label: format!("{} row {} {col} (blank)", t.id, row_label(row)),
+            location: cell_location(t, row, Some(col)),
+        })
+    })
 }
 
 fn role_figures(cx: &Cx<'_>, role: Role) -> Vec<Figure> {
@@ -888,17 +1089,27 @@ fn role_figures(cx: &Cx<'_>, role: Role) -> Vec<Figure> {
             v.push(grid_total(cx, T5U, "基本支出/公用经费"));
         }
         Role::AdminOperating => {
+            // Shanghai prints it in the “三公” table: that is the figure itself.
+            if let Some(f) = admin_operating_column(cx) {
+                return vec![f];
+            }
             v.push(grid_total(cx, T6, "公用经费"));
             v.push(grid_total(cx, T5, "基本支出/公用经费"));
         }
-        Role::ThreePublic => v.push(three_public(cx, "合计")),
-        Role::GoingAbroad => v.push(three_public(cx, "因公出国(境)费")),
-        Role::Vehicles => v.push(three_public(cx, "公务用车购置及运行费/小计")),
-        Role::VehiclePurchase => v.push(three_public(cx, "公务用车购置及运行费/公务用车购置费")),
-        Role::VehicleOperation => v.push(three_public(cx, "公务用车购置及运行费/公务用车运行费")),
-        Role::Reception => v.push(three_public(cx, "公务接待费")),
+        _ => v.push(
+            role.three_public_column()
+                .and_then(|c| three_public(cx, c, false)),
+        ),
     }
     v.into_iter().flatten().collect()
+}
+
+/// The 机关运行经费 column of the “三公” table (Shanghai budgets), when the table has one.
+fn admin_operating_column(cx: &Cx<'_>) -> Option<Figure> {
+    const COLUMN: &str = "机关运行经费";
+    let t = cx.table("three_public")?;
+    t.columns.iter().any(|c| c == COLUMN).then_some(())?;
+    three_public(cx, COLUMN, false)
 }
 
 fn code_figures(cx: &Cx<'_>, code: &str) -> Vec<Figure> {
@@ -1011,12 +1222,20 @@ fn amounts(cx: &mut Cx<'_>, sx: &Sx<'_>) -> BTreeMap<usize, Decimal> {
             ),
             Target::Role(role) => (
                 role_figures(cx, *role),
-                if *role == Role::AdminOperating {
+                if *role == Role::AdminOperating && admin_operating_column(cx).is_none() {
                     Severity::Warning
                 } else {
                     Severity::Error
                 },
                 role.describe().to_owned(),
+            ),
+            Target::Budget(role) => (
+                role.three_public_column()
+                    .and_then(|c| three_public(cx, c, true))
+                    .into_iter()
+                    .collect(),
+                Severity::Error,
+                format!("the budget (预算数) of {}", role.describe()),
             ),
             Target::Econ { table, row, scoped } => (
                 figure(cx, table, row, "合计").into_iter().collect(),
@@ -1040,7 +1259,7 @@ fn amounts(cx: &mut Cx<'_>, sx: &Sx<'_>) -> BTreeMap<usize, Decimal> {
         if figures.is_empty() {
             let kind = match target {
                 Target::Code(_) => "科目".to_owned(),
-                Target::Role(r) => r.describe().to_owned(),
+                Target::Role(r) | Target::Budget(r) => r.describe().to_owned(),
                 Target::Econ { .. } => "经济分类".to_owned(),
                 Target::Project { .. } => "project".to_owned(),
             };
@@ -1095,8 +1314,18 @@ fn amounts(cx: &mut Cx<'_>, sx: &Sx<'_>) -> BTreeMap<usize, Decimal> {
             continue;
         }
         // A 决算 sentence pairs the budget with the final figure (`年初预算为 A 万元，支出决算为 B 万元`):
-        // any amount of its paragraph may be the one the tables hold.
+        // unless the reader tied this figure to its pair (or its subject names a final figure itself:
+        // a 科目, a total, a “三公” column), any amount of its paragraph may be the one the tables hold.
+        let paired = i
+            .checked_sub(1)
+            .and_then(|p| sx.statements.get(p))
+            .is_some_and(|p| p.subject_kind == "budget");
+        let strict = paired
+            || matches!(target, Target::Code(_) | Target::Budget(_))
+            || matches!(target, Target::Role(r) if r.is_three_public()
+                || matches!(r, Role::TotalBudget | Role::FiscalTotal));
         if final_accounts
+            && !strict
             && block_amounts(cx, sx, i, u).any(|(b, hb)| {
                 conv.iter()
                     .any(|&(_, v, h)| b.saturating_sub(v).abs() <= hb.max(h))
@@ -1104,7 +1333,7 @@ fn amounts(cx: &mut Cx<'_>, sx: &Sx<'_>) -> BTreeMap<usize, Decimal> {
         {
             continue;
         }
-        let severity = if final_accounts {
+        let severity = if final_accounts && !strict {
             severity.min(Severity::Warning)
         } else {
             severity
@@ -1122,9 +1351,10 @@ fn amounts(cx: &mut Cx<'_>, sx: &Sx<'_>) -> BTreeMap<usize, Decimal> {
             cx.emit(
                 &ROUNDING_DIFFERENCE,
                 format!(
-                    "narrative `{}` states {stated}{unit_text}, {} is {v}{unit_text} (difference {}{unit_text}, a rounding tail)",
+                    "narrative `{}` states {stated}{unit_text}, {} is {} (difference {}{unit_text}, a rounding tail)",
                     sx.name(st),
                     f.label,
+                    in_units(f, v, u),
                     stated.saturating_sub(v)
                 ),
                 loc_of(f),
@@ -1140,12 +1370,14 @@ fn amounts(cx: &mut Cx<'_>, sx: &Sx<'_>) -> BTreeMap<usize, Decimal> {
             .iter()
             .skip(1)
             .filter(|(f, _, _)| f.label != primary.label)
-            .map(|(f, v, _)| format!("{} {v}", f.label))
+            .map(|(f, v, _)| format!("{} {}", f.label, in_units(f, *v, u)))
             .collect();
         let mut message = format!(
-            "narrative `{}` ({what}) states {stated}{unit_text} but {} is {expected}{unit_text}",
+            "narrative `{}` ({what}) states {} but {} is {}",
             sx.name(st),
-            primary.label
+            stated_range(stated, h_stated, u, primary.unit.as_deref()),
+            primary.label,
+            in_units(primary, expected, u)
         );
         if !others.is_empty() {
             message.push_str(&format!(" (also {})", others.join(", ")));
@@ -1184,6 +1416,30 @@ fn amounts(cx: &mut Cx<'_>, sx: &Sx<'_>) -> BTreeMap<usize, Decimal> {
         flagged.insert(i, expected);
     }
     flagged
+}
+
+/// A narrative figure with its unit, and the range of the table's unit it stands for when the table
+/// is in another unit (`1202.95万元 (12029450–12029550元)`).
+fn stated_range(v: Decimal, half: Decimal, unit: Option<&str>, table_unit: Option<&str>) -> String {
+    let u = unit.unwrap_or("");
+    let other = table_unit.filter(|t| Some(*t) != unit);
+    let range = other.and_then(|t| {
+        let lo = convert(v.checked_sub(half)?, unit, Some(t))?;
+        let hi = convert(v.checked_add(half)?, unit, Some(t))?;
+        Some(format!(" ({}–{}{t})", lo.normalize(), hi.normalize()))
+    });
+    format!("{v}{u}{}", range.unwrap_or_default())
+}
+
+/// A table figure as printed, with its value in the narrative's unit when the units differ.
+fn in_units(f: &Figure, converted: Decimal, unit: Option<&str>) -> String {
+    let fu = f.unit.as_deref().unwrap_or("");
+    match unit {
+        Some(u) if Some(u) != f.unit.as_deref() => {
+            format!("{}{fu} ({}{u})", f.value, converted.normalize())
+        }
+        _ => format!("{}{}", f.value, unit.unwrap_or(fu)),
+    }
 }
 
 /// The amounts printed in statement `i`'s paragraph, in `unit`, with their half units.
@@ -1450,6 +1706,15 @@ fn denominators(
                 .is_some_and(|t| t.subject_kind == "total" && t.amount.is_some())
     }) {
         out.extend(from_statement(j));
+    }
+    // A “三公” item's share is of the “三公” total (`公务接待费支出决算 0.39 万元，占 100.00%`).
+    if matches!(sx.targets.get(i), Some(Some(Target::Role(r))) if r.is_three_public() && *r != Role::ThreePublic)
+    {
+        out.extend(
+            role_figures(cx, Role::ThreePublic)
+                .iter()
+                .filter_map(from_figure),
+        );
     }
     out.extend(doc.iter().filter_map(from_figure));
     out.retain(|d| d.value > Decimal::ZERO);
@@ -2201,6 +2466,173 @@ mod tests {
         findings(d, code).iter().map(|a| a.location.line).collect()
     }
 
+    /// A 决算 document: 表7 “三公” with 预算数/决算数 and a narrative of 决算 pairs (line 12 on).
+    const FINAL: &[&str] = &[
+        "某局2024年度部门决算",
+        "表 7",
+        "财政拨款“三公”经费支出决算表",
+        "单位：万元",
+        "合计\t\t因公出国（境）费\t\t公务用车购置及运行费\t\t\t\t\t\t公务接待费\t",
+        "\t\t\t\t小计\t\t公务用车购置费\t\t公务用车运行费\t\t\t",
+        "预算数\t决算数\t预算数\t决算数\t预算数\t决算数\t预算数\t决算数\t预算数\t决算数\t预算数\t决算数",
+        "2.85\t0.39\t\t\t\t\t\t\t\t\t2.85\t0.39",
+        "第三部分 某局2024年度部门决算情况说明",
+        "一、一般公共预算财政拨款支出决算具体情况",
+        "一般公共预算财政拨款支出年初预算为2993.92万元，支出决算为2940.05万元，完成年初预算的98.20%。决算数小于预算数的主要原因：调减。其中：",
+        "1、一般公共服务支出（类）财政事务（款）行政运行（项）。主要用于：",
+        "基本支出。年初预算为 1560.05 万元，支出决算为1511.89万元，完成年初预算的96.91%。",
+        "决算数小于预算数的主要原因：人员变化。",
+        "2、卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）。主要用于：医疗。年初预算为 10.00 万元，支出决算为10.00万元。决算数与预算数基本持平。",
+        "二、“三公”经费",
+        "“三公”经费财政拨款支出年初预算为2.85万元，支出决算为0.39万元，完成预算的13.68%，其中：因公出国（境）费决算为0.00万元；公务接待费支出决算为0.39万元。",
+    ];
+    const FINAL_ITEM1: usize = 13;
+    const FINAL_ITEM1_WORDING: usize = 14;
+    const FINAL_ITEM2: usize = 15;
+    const FINAL_THREE: usize = 17;
+
+    fn final_with(edits: &[(usize, &'static str)]) -> Dataset {
+        let mut lines = FINAL.to_vec();
+        for &(no, text) in edits {
+            lines[no - 1] = text;
+        }
+        run(&lines)
+    }
+
+    #[test]
+    fn s007_s008_consistent_final_accounts_raise_nothing() {
+        let d = final_with(&[]);
+        assert_eq!(d.document.kind.as_deref(), Some("决算"));
+        for code in ["S001", "S007", "S008"] {
+            assert!(findings(&d, code).is_empty(), "{code}: {:#?}", d.anomalies);
+        }
+    }
+
+    #[test]
+    fn s007_flipped_and_false_flat_wording() {
+        let d = final_with(&[
+            (
+                FINAL_ITEM1_WORDING,
+                "决算数大于预算数的主要原因：人员变化。",
+            ),
+            (
+                FINAL_ITEM2,
+                "2、卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）。主要用于：医疗。年初预算为 62.29 万元，支出决算为60.99万元。决算数等于预算数。",
+            ),
+        ]);
+        let f = findings(&d, "S007");
+        assert_eq!(f.len(), 2, "{:#?}", d.anomalies);
+        // The wording's own line, though the item runs over three blocks.
+        assert_eq!(f[0].location.line, FINAL_ITEM1_WORDING);
+        assert_eq!(f[0].expected.as_deref(), Some("小于"));
+        assert!(f[0].message.contains("`行政运行`"), "{}", f[0].message);
+        assert_eq!(f[1].location.line, FINAL_ITEM2);
+        assert_eq!(f[1].actual.as_deref(), Some("决算数等于"));
+        // 大于 with a larger final figure holds.
+        let d = final_with(&[
+            (
+                FINAL_ITEM1,
+                "基本支出。年初预算为 1560.05 万元，支出决算为1611.89万元，完成年初预算的103.32%。",
+            ),
+            (
+                FINAL_ITEM1_WORDING,
+                "决算数大于预算数的主要原因：人员变化。",
+            ),
+        ]);
+        assert!(findings(&d, "S007").is_empty(), "{:#?}", d.anomalies);
+    }
+
+    #[test]
+    fn s008_completion_rate() {
+        let d = final_with(&[(
+            FINAL_ITEM1,
+            "基本支出。年初预算为 1560.05 万元，支出决算为1511.89万元，完成年初预算的96.81%。",
+        )]);
+        let f = findings(&d, "S008");
+        assert_eq!(f.len(), 1, "{:#?}", d.anomalies);
+        assert_eq!(
+            (f[0].expected.as_deref(), f[0].actual.as_deref()),
+            (Some("96.91"), Some("96.81"))
+        );
+        assert_eq!(f[0].location.line, FINAL_ITEM1);
+    }
+
+    #[test]
+    fn s001_three_public_final_and_budget_columns() {
+        let d = final_with(&[(
+            FINAL_THREE,
+            "“三公”经费财政拨款支出年初预算为2.95万元，支出决算为0.49万元，完成预算的16.61%，其中：因公出国（境）费决算为0.10万元；公务接待费支出决算为0.39万元。",
+        )]);
+        let f = findings(&d, "S001");
+        let mut cols: Vec<_> = f.iter().map(|a| a.location.column.as_deref()).collect();
+        cols.sort();
+        assert_eq!(
+            cols,
+            vec![
+                Some("合计/决算数"),
+                Some("合计/预算数"),
+                Some("因公出国(境)费/决算数")
+            ],
+            "{:#?}",
+            d.anomalies
+        );
+        assert!(f.iter().all(|a| a.severity == "error"));
+    }
+
+    #[test]
+    fn s001_totals_named_after_the_department_and_year() {
+        let lines = [
+            "某局2026年部门预算",
+            "表 1",
+            "收支总表",
+            "单位：万元",
+            "收 入\t\t支 出\t",
+            "项 目\t预算数\t项 目\t预算数",
+            "一、一般公共预算拨款收入\t100.00\t一、科学技术支出\t100.00",
+            "本年收入合计\t100.00\t本年支出合计\t100.00",
+            "上年结转结余\t0.00\t年终结转结余\t0.00",
+            "收 入 总 计\t100.00\t支 出 总 计\t100.00",
+            "第三部分 某局2026年部门预算情况说明",
+            "2026年，某局收入预算100万元，其中：财政拨款收入100万元。",
+            "某局2026年度收入支出总计0万元。",
+        ];
+        let d = run(&lines);
+        let f = findings(&d, "S001");
+        assert_eq!(lines_of(&d, "S001"), vec![13], "{:#?}", d.anomalies);
+        assert_eq!(f[0].expected.as_deref(), Some("100.00"));
+    }
+
+    #[test]
+    fn s001_wan_figure_against_a_yuan_table_uses_its_range() {
+        let mut lines = vec![
+            "某局2025年部门预算",
+            "表 5",
+            "一般公共预算支出功能分类预算表",
+            "单位：元",
+            "科目编码\t科目名称\t合计\t基本支出\t项目支出",
+            "\t合计\t12029500.00\t12029500.00\t0.00",
+            "206\t科学技术支出\t12029500.00\t12029500.00\t0.00",
+            "20601\t科学技术管理事务\t12029500.00\t12029500.00\t0.00",
+            "2060101\t行政运行\t12029500.00\t12029500.00\t0.00",
+            "第三部分 某局2025年部门预算编制说明",
+            "1. “科学技术支出-科学技术管理事务-行政运行”科目1,202.95万元，主要用于行政单位的基本支出。",
+        ];
+        let d = run(&lines);
+        assert_eq!(d.narrative.statements[0].code.as_deref(), Some("2060101"));
+        assert!(findings(&d, "S001").is_empty(), "{:#?}", d.anomalies);
+        lines[10] = "1. “科学技术支出-科学技术管理事务-行政运行”科目1,203.95万元，主要用于行政单位的基本支出。";
+        let d = run(&lines);
+        let f = findings(&d, "S001");
+        assert_eq!(f.len(), 1, "{:#?}", d.anomalies);
+        // Both figures, each with its unit, and the range of 元 the 万元 figure stands for.
+        assert!(
+            f[0].message.contains("1203.95万元 (12039450–12039550元)")
+                && f[0].message.contains("12029500.00元 (1202.95万元)"),
+            "{}",
+            f[0].message
+        );
+    }
+
     #[test]
     fn consistent_narrative_raises_nothing() {
         let d = run(GOOD);
@@ -2603,4 +3035,365 @@ mod tests {
             d.anomalies
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// S007, S008: 决算 pairs — the budget figure, the final figure, the completion rate and the wording
+
+/// How a 决算 sentence compares the final figure with the budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Comparison {
+    More,
+    Less,
+    Equal,
+}
+
+impl Comparison {
+    fn of(diff: Decimal, allowance: Decimal) -> Self {
+        if diff.abs() <= allowance {
+            Comparison::Equal
+        } else if diff > Decimal::ZERO {
+            Comparison::More
+        } else {
+            Comparison::Less
+        }
+    }
+
+    /// True when the wording may describe a difference `diff` (final − budget): 大于 and 小于 hold for
+    /// any strict difference, 持平 within the rounding allowance.
+    fn holds(self, diff: Decimal, allowance: Decimal) -> bool {
+        match self {
+            Comparison::More => diff > Decimal::ZERO,
+            Comparison::Less => diff < Decimal::ZERO,
+            Comparison::Equal => diff.abs() <= allowance,
+        }
+    }
+
+    fn word(self) -> &'static str {
+        match self {
+            Comparison::More => "大于",
+            Comparison::Less => "小于",
+            Comparison::Equal => "持平",
+        }
+    }
+}
+
+/// One thing found in a 决算 text, at a byte offset.
+#[derive(Debug, Clone)]
+enum PairEvent {
+    Budget(Decimal, Option<String>),
+    Actual(Decimal, Option<String>),
+    Completion(Decimal),
+    Wording(Comparison, String),
+}
+
+/// The patterns of 决算 pairs, built from the narrative vocabulary.
+struct PairPatterns {
+    budget: regex::Regex,
+    actual: regex::Regex,
+    completion: regex::Regex,
+    wording: regex::Regex,
+    more: Vec<String>,
+    less: Vec<String>,
+}
+
+impl PairPatterns {
+    fn new(g: &Grammar) -> Option<Self> {
+        let alt = |names: &[&str]| -> Option<String> {
+            let mut w: Vec<&String> = names
+                .iter()
+                .flat_map(|n| g.vocab(n))
+                .filter(|w| !w.is_empty())
+                .collect();
+            if w.is_empty() {
+                return None;
+            }
+            w.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+            Some(
+                w.iter()
+                    .map(|w| regex::escape(w))
+                    .collect::<Vec<_>>()
+                    .join("|"),
+            )
+        };
+        let budget = alt(&["final_budget_word"])?;
+        let actual = alt(&["final_actual_word"])?;
+        let unit = alt(&["amount_unit"])?;
+        let completion = alt(&["final_completion_word"])?;
+        let cmp = alt(&["final_more", "final_less", "final_equal"])?;
+        let link = alt(&["final_link"]).unwrap_or_else(|| "与".to_owned());
+        const NUM: &str = r"(\d(?:[\d,]*\d)?(?:\.\d+)?)";
+        let figure = |words: &str| {
+            regex::Regex::new(&format!(
+                r"(?:{words})\s*(?:为|是|[:：])?\s*{NUM}\s*({unit})"
+            ))
+            .ok()
+        };
+        Some(PairPatterns {
+            budget: figure(&budget)?,
+            actual: figure(&actual)?,
+            completion: regex::Regex::new(&format!(r"(?:{completion})\s*{NUM}\s*[%％]")).ok()?,
+            wording: regex::Regex::new(&format!(
+                r"(?:{actual})\s*(?:(?:{link})\s*)*(?:(?:{budget})\s*)?(?:(?:{link})\s*)*({cmp})"
+            ))
+            .ok()?,
+            more: g.vocab("final_more").to_vec(),
+            less: g.vocab("final_less").to_vec(),
+        })
+    }
+
+    /// The events of `text` in order; an amount is both a budget and a final figure only once.
+    fn events(&self, text: &str) -> Vec<(usize, PairEvent)> {
+        let mut out: Vec<(usize, usize, PairEvent)> = Vec::new();
+        let amount = |c: &regex::Captures<'_>| -> Option<(Decimal, Option<String>)> {
+            let v = crate::normalize::number::canonical_amount(c.get(1)?.as_str())?;
+            Some((dec(&v)?, c.get(2).map(|u| u.as_str().to_owned())))
+        };
+        for c in self.budget.captures_iter(text) {
+            if let (Some(m), Some((v, u))) = (c.get(0), amount(&c)) {
+                out.push((m.start(), m.end(), PairEvent::Budget(v, u)));
+            }
+        }
+        for c in self.actual.captures_iter(text) {
+            if let (Some(m), Some((v, u))) = (c.get(0), amount(&c)) {
+                out.push((m.start(), m.end(), PairEvent::Actual(v, u)));
+            }
+        }
+        for c in self.completion.captures_iter(text) {
+            let v = c
+                .get(1)
+                .and_then(|n| crate::normalize::number::canonical_amount(n.as_str()))
+                .and_then(|v| dec(&v));
+            if let (Some(m), Some(v)) = (c.get(0), v) {
+                out.push((m.start(), m.end(), PairEvent::Completion(v)));
+            }
+        }
+        for c in self.wording.captures_iter(text) {
+            if let (Some(m), Some(w)) = (c.get(0), c.get(1)) {
+                let word = w.as_str();
+                let cmp = if self.more.iter().any(|x| x == word) {
+                    Comparison::More
+                } else if self.less.iter().any(|x| x == word) {
+                    Comparison::Less
+                } else {
+                    Comparison::Equal
+                };
+                out.push((
+                    m.start(),
+                    m.end(),
+                    PairEvent::Wording(cmp, m.as_str().to_owned()),
+                ));
+            }
+        }
+        out.sort_by_key(|e| (e.0, std::cmp::Reverse(e.1)));
+        // Overlaps (`预算数` inside a wording) keep the first, longest match.
+        let mut kept: Vec<(usize, PairEvent)> = Vec::new();
+        let mut end = 0;
+        for (s, e, ev) in out {
+            if s >= end {
+                kept.push((s, ev));
+                end = e;
+            }
+        }
+        kept
+    }
+}
+
+/// A budget figure and the final figure after it.
+#[derive(Debug, Clone)]
+struct Pair {
+    budget: Decimal,
+    actual: Decimal,
+    unit: Option<String>,
+}
+
+/// The paragraphs of each section grouped by numbered item: a numbered paragraph opens a group, and
+/// the paragraphs after it belong to it until the next numbered one (a line break may cut an item);
+/// an unnumbered paragraph that ends its sentence closes its own group.
+fn paragraph_groups(cx: &Cx<'_>) -> Vec<(String, Vec<usize>)> {
+    let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+    for section in &cx.d.narrative.sections {
+        let mut open = false;
+        let mut started_item = false;
+        for p in &section.paragraphs {
+            let item = crate::narrative::starts_item(&p.text);
+            match out.last_mut() {
+                Some((text, lines)) if open && !item => {
+                    text.push_str(&p.text);
+                    lines.extend(&p.lines);
+                }
+                _ => {
+                    out.push((p.text.clone(), p.lines.clone()));
+                    started_item = item;
+                }
+            }
+            let ends = p.text.trim_end().ends_with(['。', '！', '？']);
+            open = started_item || !ends;
+        }
+    }
+    out
+}
+
+fn final_pairs(cx: &mut Cx<'_>, sx: &Sx<'_>) {
+    if cx.d.document.kind.as_deref() != Some("决算") {
+        return;
+    }
+    let Some(patterns) = cx
+        .grammars
+        .vocabulary("narrative")
+        .and_then(PairPatterns::new)
+    else {
+        return;
+    };
+    for (text, lines) in paragraph_groups(cx) {
+        let mut pair: Option<Pair> = None;
+        let mut budget: Option<(Decimal, Option<String>)> = None;
+        // The last figure was the pair's final figure (a rate after it is the pair's).
+        let mut after_pair = false;
+        for (_, ev) in patterns.events(&text) {
+            match ev {
+                PairEvent::Budget(v, u) => {
+                    budget = Some((v, u));
+                    after_pair = false;
+                }
+                PairEvent::Actual(v, u) => {
+                    after_pair = false;
+                    if let Some((b, bu)) = budget.take() {
+                        let unit = u.or(bu).or_else(|| sx.doc_unit.clone());
+                        pair = Some(Pair {
+                            budget: b,
+                            actual: v,
+                            unit,
+                        });
+                        after_pair = true;
+                    }
+                }
+                PairEvent::Completion(z) => {
+                    if after_pair && let Some(p) = &pair {
+                        completion(cx, sx, p, z, &lines);
+                    }
+                    after_pair = false;
+                }
+                PairEvent::Wording(cmp, raw) => {
+                    if let Some(p) = &pair {
+                        wording(cx, sx, p, cmp, &raw, &lines);
+                    }
+                    after_pair = false;
+                }
+            }
+        }
+    }
+}
+
+/// The name of the pair's subject (the statement the reader tied to its final figure) and its location.
+fn pair_subject(cx: &Cx<'_>, sx: &Sx<'_>, p: &Pair, lines: &[usize]) -> (String, Location) {
+    let found = sx.statements.iter().enumerate().find(|(i, st)| {
+        lines.contains(&st.loc.line)
+            && st.amount.as_deref().and_then(dec) == Some(p.actual)
+            && i.checked_sub(1)
+                .and_then(|j| sx.statements.get(j))
+                .is_some_and(|b| b.subject_kind == "budget")
+    });
+    match found {
+        Some((_, st)) => (sx.name(st), statement_location(st)),
+        None => {
+            let fact = cx.d.narrative.facts.iter().find(|f| {
+                f.kind == "amount"
+                    && lines.contains(&f.loc.line)
+                    && f.value.as_deref().and_then(dec) == Some(p.actual)
+            });
+            let line = fact.map_or(lines.first().copied().unwrap_or(0), |f| f.loc.line);
+            let page = fact.and_then(|f| f.loc.page);
+            (
+                "the figure".to_owned(),
+                Location {
+                    line,
+                    page,
+                    ..Location::default()
+                },
+            )
+        }
+    }
+}
+
+/// S007: the wording against the pair's figures.
+fn wording(cx: &mut Cx<'_>, sx: &Sx<'_>, p: &Pair, said: Comparison, raw: &str, lines: &[usize]) {
+    let u = p.unit.as_deref();
+    let diff = p.actual.saturating_sub(p.budget);
+    let allowance = cx.cfg.tolerance.allowance(1, u);
+    if said.holds(diff, allowance) {
+        return;
+    }
+    let truth = Comparison::of(diff, allowance);
+    let (name, mut location) = pair_subject(cx, sx, p, lines);
+    // Cite the line that prints the wording when one line holds it whole.
+    let folded = fold(raw);
+    if let Some(l) = lines.iter().find(|&&l| {
+        cx.lines
+            .get(l.wrapping_sub(1))
+            .is_some_and(|x| fold(&x.text).contains(&folded))
+    }) {
+        location.line = *l;
+    }
+    let unit = u.unwrap_or("");
+    cx.emit_with(
+        &FINAL_WORDING,
+        FINAL_WORDING.severity,
+        format!(
+            "narrative `{name}` says `{raw}` ({}), but its final figure {}{unit} is {} its budget {}{unit} (difference {diff}{unit})",
+            match said {
+                Comparison::More => "the final figure exceeds the budget",
+                Comparison::Less => "the final figure is below the budget",
+                Comparison::Equal => "the final figure equals the budget",
+            },
+            p.actual,
+            match truth {
+                Comparison::More => "more than",
+                Comparison::Less => "less than",
+                Comparison::Equal => "the same as",
+            },
+            p.budget,
+        ),
+        location,
+        Some(truth.word().to_owned()),
+        Some(raw.to_owned()),
+    );
+}
+
+/// S008: the completion rate against the pair's figures.
+fn completion(cx: &mut Cx<'_>, sx: &Sx<'_>, p: &Pair, z: Decimal, lines: &[usize]) {
+    if p.budget <= Decimal::ZERO {
+        return;
+    }
+    let u = p.unit.as_deref();
+    let range = ratio_range(
+        p.actual,
+        sx.half(p.actual, u),
+        p.budget,
+        sx.half(p.budget, u),
+    );
+    if range.is_none_or(|r| within(z, r)) {
+        return;
+    }
+    let Some(rate) = p
+        .actual
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|n| n.checked_div(p.budget))
+    else {
+        return;
+    };
+    let (name, location) = pair_subject(cx, sx, p, lines);
+    let unit = u.unwrap_or("");
+    cx.emit(
+        &COMPLETION_RATE,
+        format!(
+            "narrative `{name}` states a completion rate of {z}% but its final figure {}{unit} of its budget {}{unit} is {}%",
+            p.actual,
+            p.budget,
+            pct(rate)
+        ),
+        location,
+        Some(rate.round_dp_with_strategy(z.scale(), RoundingStrategy::MidpointAwayFromZero)),
+        Some(z),
+    );
 }
