@@ -58,7 +58,11 @@ pub fn read_table(raw: &RawTable<'_>, doc: &Grammar) -> TableOutput {
         Layout::Vocabulary => {}
     }
     assign_parents(&mut rows);
-    let empty = rows.is_empty() && performance.is_none();
+    // Empty: no amount printed (a table of blank rows, `合计` with nothing after it, is empty too).
+    let empty = performance.is_none()
+        && rows
+            .iter()
+            .all(|r| r.values.iter().all(Option::is_none) && r.unreadable.is_empty());
     let table = Table {
         id: raw.id.clone(),
         grammar: g.name.clone(),
@@ -314,6 +318,14 @@ fn read_grid_line(
 ) {
     let (g, columns) = (grid.g, grid.columns);
     let nkeys = key_count(g);
+    // A template's ellipsis line (`…⇥…`, `………`) stands for rows left out: not a row.
+    if cells.iter().any(|c| !c.trim().is_empty())
+        && cells
+            .iter()
+            .all(|c| c.trim().chars().all(|ch| matches!(ch, '…' | '.' | '·')))
+    {
+        return;
+    }
     // A wrapped label continues on a line of its own: one short text cell, no values, no code,
     // and not a label in its own right (a total or an ordinal item with blank values).
     let texts: Vec<&str> = cells

@@ -228,8 +228,14 @@ fn build_table<'g>(
             .iter()
             .position(|l| markers::note_text(&l.text, doc).is_some())
     {
+        // The note runs to the table's end (`注：本表反映…` then `说明：…本表无数据。`).
         let l = &body[pos];
-        note = markers::note_text(&l.text, doc).map(|n| (n, l.no));
+        let text: Vec<&str> = body[pos..]
+            .iter()
+            .map(|l| l.text.trim())
+            .filter(|t| !t.is_empty())
+            .collect();
+        note = Some((text.join("\n"), l.no));
         body.truncate(pos);
     }
     let mut columns = matched_columns(grammar, &header_text);

@@ -95,6 +95,20 @@ pub const EMPTY_TABLE_WITHOUT_NOTE: Rule = Rule {
           ## Example\n表9 with its header and nothing else → K005.",
 };
 
+pub const NOTE_CONTRADICTS_TABLE: Rule = Rule {
+    code: "K008",
+    name: "note-contradicts-table",
+    kind: "inconsistent_note",
+    severity: Severity::Warning,
+    summary: "a table's note says the table is empty, but the table prints amounts",
+    doc: "## What it checks\nA table whose note says it has no data (`故本表为空表`, `本表无数据`: the \
+          `note_empty` words of `document.layout`) prints no amount other than zero.\n\n## Why it matters\n\
+          One of the two is wrong: either the amounts were filled into a table whose note was copied from \
+          an empty template, or the note is right and the amounts do not belong there. A reader cannot tell \
+          which without asking.\n\n## Example\n`47.91  0  1.35  46.56  25  21.56  443.18` above \
+          `注:本部门2024年无“三公”经费和机关运行经费预算，故本表为空表。` → K008.",
+};
+
 pub const PROJECT_NAME_MISMATCH: Rule = Rule {
     code: "K006",
     name: "project-name-mismatch",
@@ -132,6 +146,7 @@ pub static RULES: &[&Rule] = &[
     &EMPTY_TABLE_WITHOUT_NOTE,
     &PROJECT_NAME_MISMATCH,
     &SUBJECT_NAME_MISMATCH,
+    &NOTE_CONTRADICTS_TABLE,
 ];
 
 /// Runs this family's checks.
@@ -142,6 +157,7 @@ pub fn check(cx: &mut Cx<'_>) {
     standard_tables(cx);
     described(cx, &projects);
     empty_tables(cx);
+    notes_of_empty_tables(cx);
     project_names(cx, &projects);
     subject_names(cx);
 }
@@ -880,11 +896,7 @@ fn empty_tables(cx: &mut Cx<'_>) {
     let tables: Vec<&Table> = d
         .tables
         .iter()
-        .filter(|t| {
-            t.rows.is_empty()
-                && t.performance.is_none()
-                && t.note.as_deref().is_none_or(|n| n.trim().is_empty())
-        })
+        .filter(|t| t.empty && t.note.as_deref().is_none_or(|n| n.trim().is_empty()))
         .collect();
     for t in tables {
         cx.emit_with(
@@ -898,6 +910,54 @@ fn empty_tables(cx: &mut Cx<'_>) {
             None,
             None,
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// K008.
+
+fn notes_of_empty_tables(cx: &mut Cx<'_>) {
+    let d = cx.d;
+    let words = cx.grammars.document().vocab("note_empty");
+    for t in &d.tables {
+        let Some(note) = t.note.as_deref() else {
+            continue;
+        };
+        let folded = fold(note);
+        if !words.iter().any(|w| folded.contains(&fold(w))) {
+            continue;
+        }
+        let printed = t.rows.iter().find_map(|r| {
+            r.values
+                .iter()
+                .zip(&t.columns)
+                .find(|(v, _)| {
+                    v.as_deref()
+                        .and_then(|v| Decimal::from_str(v).ok())
+                        .is_some_and(|v| !v.is_zero())
+                })
+                .map(|(v, c)| (r, c, v.clone().unwrap_or_default()))
+        });
+        if let Some((row, column, value)) = printed {
+            cx.emit_with(
+                &NOTE_CONTRADICTS_TABLE,
+                NOTE_CONTRADICTS_TABLE.severity,
+                format!(
+                    "{} {}: the note says the table is empty (`{}`) but it prints {value} in column {column}",
+                    t.id,
+                    t.title,
+                    excerpt(note, 40)
+                ),
+                Location {
+                    table: Some(t.id.clone()),
+                    row: row.name.clone().or_else(|| row.code.clone()),
+                    column: Some(column.clone()),
+                    ..Location::line(row.loc.line)
+                },
+                None,
+                Some(value),
+            );
+        }
     }
 }
 
@@ -1399,6 +1459,36 @@ mod tests {
         let f = findings(&d, "K005");
         assert_eq!(f.len(), 1, "{:?}", d.anomalies);
         assert_eq!(f[0].location.table.as_deref(), Some("表8"));
+        // A table of blank rows (`合计` and nothing else) is empty too.
+        let d = run(&[
+            "某局 2026 年部门预算",
+            "表 8",
+            "政府性基金预算支出表",
+            "单位：万元",
+            "科目编码\t科目名称\t合计\t基本支出\t项目支出",
+            "\t合计\t\t\t",
+        ]);
+        assert_eq!(findings(&d, "K005").len(), 1, "{:?}", d.anomalies);
+    }
+
+    #[test]
+    fn k008_note_says_empty_but_amounts_printed() {
+        let table = |row: &'static str| {
+            run(&[
+                "某局 2026 年部门预算",
+                "表 8",
+                "政府性基金预算支出表",
+                "单位：万元",
+                "科目编码\t科目名称\t合计\t基本支出\t项目支出",
+                row,
+                "注:本部门2026年无政府性基金预算，故本表为空表。",
+            ])
+        };
+        let d = table("\t合计\t12.50\t12.50\t");
+        let f = findings(&d, "K008");
+        assert_eq!(f.len(), 1, "{:?}", d.anomalies);
+        assert_eq!(f[0].actual.as_deref(), Some("12.50"));
+        assert!(findings(&table("\t合计\t0.00\t\t"), "K008").is_empty());
     }
 
     #[test]

@@ -612,7 +612,7 @@ fn unit_of(cx: &Cx<'_>, t: &Table) -> Option<String> {
 
 /// A table printed empty with its note (`本单位没有…`): every amount in it is zero.
 fn empty_with_note(t: &Table) -> bool {
-    t.rows.is_empty() && t.note.is_some()
+    t.empty && t.note.is_some()
 }
 
 /// A row's cell as a figure; a blank cell reads as zero.

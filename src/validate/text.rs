@@ -67,6 +67,21 @@ pub const HEADING_YEAR: Rule = Rule {
           基金拨款安排的支出` in a 2026 budget → Y003.",
 };
 
+pub const AS_OF_YEAR: Rule = Rule {
+    code: "Y004",
+    name: "as-of-date-year-mismatch",
+    kind: "year_mismatch",
+    severity: Severity::Warning,
+    summary: "an `截至…` date (assets, vehicles) is not the date the document reports at",
+    doc: "## What it checks\nThe narrative's state-of-assets sentences are dated `截至YYYY年M月D日` (the \
+          `as_of_word` words of `narrative.layout`). A final-accounts (决算) document reports the state at \
+          the end of its year: a year-end date (`12月31日`) must be in the document's year. A budget (预算) \
+          is drafted during the year before: its `截至` date must be in the previous year.\n\n\
+          ## Why it matters\nA stale date means the figures after it (vehicles, equipment) were copied from \
+          an earlier disclosure and may not describe the year reported.\n\n## Example\n`截至2023年12月31日，\
+          某局共有车辆0辆` in a 2024 决算 → Y004 (expected 2024).",
+};
+
 pub const DOUBLED_PUNCTUATION: Rule = Rule {
     code: "T001",
     name: "doubled-punctuation",
@@ -142,6 +157,7 @@ pub static RULES: &[&Rule] = &[
     &STATEMENT_YEAR,
     &COMPARED_YEAR,
     &HEADING_YEAR,
+    &AS_OF_YEAR,
     &DOUBLED_PUNCTUATION,
     &UNBALANCED_BRACKETS,
     &TRUNCATED_SENTENCE,
@@ -156,6 +172,7 @@ pub fn check(cx: &mut Cx<'_>) {
     doubled_punctuation(cx);
     placeholders(cx);
     let blocks = narrative_blocks(cx);
+    as_of_years(cx, &blocks);
     unbalanced_in_blocks(cx, &blocks);
     truncated(cx, &blocks);
     unbalanced_in_cells(cx);
@@ -888,6 +905,72 @@ fn imbalances(text: &str) -> Vec<(&'static str, usize, &'static str, char)> {
     out
 }
 
+/// The date after an `as_of_word` (` 2023 年 12 月 31 日`): (year, month, day); spaces may separate the
+/// parts.
+fn as_of_date(text: &str) -> Option<(i32, u32, u32)> {
+    let mut rest = text.trim_start();
+    let mut number = |max: usize, unit: char| -> Option<u32> {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || digits > max {
+            return None;
+        }
+        let n = rest[..digits].parse().ok()?;
+        rest = rest[digits..].trim_start().strip_prefix(unit)?.trim_start();
+        Some(n)
+    };
+    let year = number(4, '年')?;
+    let month = number(2, '月')?;
+    let day = number(2, '日')?;
+    Some((i32::try_from(year).ok()?, month, day))
+}
+
+/// Y004 over the narrative's blocks.
+fn as_of_years(cx: &mut Cx<'_>, blocks: &[ProseBlock]) {
+    let d = cx.d;
+    let (Some(year), Some(kind)) = (d.document.year, d.document.kind.as_deref()) else {
+        return;
+    };
+    let finals = cx.grammars.document().vocab("kind_final");
+    let is_final = finals.iter().any(|w| kind.contains(w.as_str()));
+    let words = vocab(cx, "narrative", "as_of_word");
+    for b in blocks {
+        for w in words {
+            for (at, _) in b.text.match_indices(w.as_str()) {
+                let Some((y, month, day)) = as_of_date(&b.text[at + w.len()..]) else {
+                    continue;
+                };
+                let expected = if is_final {
+                    if (month, day) != (12, 31) {
+                        continue;
+                    }
+                    year
+                } else {
+                    year - 1
+                };
+                if y == expected {
+                    continue;
+                }
+                let what = if is_final {
+                    format!("a {year} 决算 reports the state at {year}年12月31日")
+                } else {
+                    format!("a {year} budget is drafted in {}", year - 1)
+                };
+                cx.emit_with(
+                    &AS_OF_YEAR,
+                    AS_OF_YEAR.severity,
+                    format!(
+                        "`{w}{y}年{month}月{day}日` in `{}`: {what}",
+                        excerpt(&b.text[at..], 30)
+                    ),
+                    Location::line(b.line_at(at)),
+                    Some(expected.to_string()),
+                    Some(y.to_string()),
+                );
+            }
+        }
+    }
+}
+
 /// T002 over the narrative's blocks. A bracket left open at a paragraph's end and closed at the start
 /// of the next, adjacent one is one paragraph split at a `。` inside the brackets, not an error.
 fn unbalanced_in_blocks(cx: &mut Cx<'_>, blocks: &[ProseBlock]) {
@@ -1354,6 +1437,35 @@ mod tests {
             NOTE,
         );
         assert!(findings(&split, "T002").is_empty(), "{:?}", split.anomalies);
+    }
+
+    #[test]
+    fn y004_as_of_dates() {
+        // A 2026 budget is drafted in 2025.
+        let d = doc(
+            &[
+                "五、国有资产占有使用情况",
+                "截至 2024 年 8 月 31 日，某局共有车辆 0 辆。",
+                "截至2025年8月31日，某局共有车辆 1 辆。",
+            ],
+            NOTE,
+        );
+        assert_eq!(lines_of(&d, "Y004"), vec![14], "{:?}", d.anomalies);
+        // A 2024 决算 reports the state at the end of 2024.
+        let d = run(&[
+            "某局2024年度部门决算",
+            "第三部分 某局2024年度部门决算情况说明",
+            "十一、其他重要事项的情况说明",
+            "截至2023年12月31日，某局共有车辆0辆。",
+            "截至2024年12月31日，某局共有车辆0辆。",
+            "截至2024年6月30日，某局共有车辆0辆。",
+        ]);
+        assert_eq!(lines_of(&d, "Y004"), vec![4], "{:?}", d.anomalies);
+        assert_eq!(
+            super::as_of_date(" 2023年 12 月 31 日，"),
+            Some((2023, 12, 31))
+        );
+        assert_eq!(super::as_of_date("2023年"), None);
     }
 
     #[test]

@@ -99,7 +99,7 @@ macro_rules! golden {
 
 // Budgets: 表1–表8 in 元, 表9 三公 in 万元. Every table, row and amount checked; no defect found.
 // (万里 2024 p31: the 三公 table prints amounts under a note saying the table is empty — the
-// document's own contradiction, read as printed.)
+// document's own contradiction, read as printed and reported as K008.)
 golden!(wanli_2024_budget, WANLI_2024);
 golden!(wanli_2025_budget, WANLI_2025);
 golden!(office_2025_budget, OFFICE_2025);
@@ -107,16 +107,14 @@ golden!(office_unit_2025_budget, OFFICE_UNIT_2025);
 golden!(commerce_2025_budget, COMMERCE_2025);
 golden!(commerce_unit_2025_budget, COMMERCE_UNIT_2025);
 
-// 决算, all in 万元. Every table, row and amount checked. Known defect, held in the snapshots
-// (planning, social work, template): a table's note keeps only its first note line; the
-// `说明：…本年度没有…故本表无数据。` line printed below `注：本表反映…` is dropped (e.g. social work
-// p14 表7, p15 表8, p16 表9; planning p18 表8, p19 表9).
+// 决算, all in 万元. Every table, row and amount checked. A note runs to the table's end
+// (`注：本表反映…` then `说明：…本年度没有…故本表无数据。`: social work p14 表7, p15 表8, p16 表9;
+// planning p18 表8, p19 表9); a table of blank rows (表8, 表9: a 合计 row and nothing else) is empty.
 golden!(planning_2024_final, PLANNING_2024);
 golden!(finance_2024_final, FINANCE_2024);
 golden!(social_work_2024_final, SOCIAL_WORK_2024);
 golden!(finance_2024_final_injected, FINANCE_2024_INJECTED);
-// The template's `…` placeholder lines (p6, p7, p10) are read as rows named `…` with an X002
-// finding, not skipped; and the three `…` lines after 20799 on p6/p7/p10 give one such row.
+// The template's `…` placeholder lines (p6, p7, p10) stand for rows left out: no row, no finding.
 golden!(final_template, FINAL_TEMPLATE);
 
 /// Looks up one extracted amount: the table by id (its grammar checked), the row by side and
