@@ -397,9 +397,12 @@ pub fn is_caption_start(lines: &[Line], i: usize, grammars: &GrammarSet) -> bool
         .any(|l| split_cells_count(&l.text) >= 2 && meta_pair(l.text.trim()).is_none())
 }
 
-/// Non-empty TAB-separated cells of a line.
+/// Non-empty cells of a line (TAB-separated, or by runs of spaces in text extracted with layout).
 fn split_cells_count(text: &str) -> usize {
-    text.split('\t').filter(|c| !c.trim().is_empty()).count()
+    crate::normalize::cells::split_cells(text)
+        .iter()
+        .filter(|c| !c.trim().is_empty())
+        .count()
 }
 
 /// Tables found by their captions. Each is numbered as the table of contents numbers it
