@@ -18,6 +18,7 @@ use crate::model::{Location, Row, Statement, Table};
 use crate::normalize::cells::{fold, split_ordinal};
 use crate::parse::markers::{self, PartKind};
 use rust_decimal::Decimal;
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 use std::str::FromStr;
 
@@ -569,7 +570,7 @@ fn standard_tables(cx: &mut Cx<'_>) {
         (MISSING_TABLE.severity, String::new())
     };
     let present: BTreeSet<&str> = d.tables.iter().map(|t| t.grammar.as_str()).collect();
-    let unread = UnreadTitles::new(cx, &parts);
+    let unread = UnreadTitles::new(&parts);
     let mut reported: BTreeSet<&str> = BTreeSet::new();
 
     for (line, title, named) in toc {
@@ -674,12 +675,23 @@ fn toc_tables<'g>(cx: &Cx<'g>, parts: &[markers::Part]) -> Vec<(usize, String, V
 /// Lines that may print the title of a table that was not read: outside the contents, the prose
 /// parts, and the marker and title lines of the tables that were read (`一般公共预算支出表(分单位)`
 /// names 表5-2, not a missing 表5-1).
-struct UnreadTitles {
-    lines: Vec<String>,
+///
+/// The lines are folded only when first asked for: a document that has every table it lists never
+/// needs them, and folding every line was a large share of a document's validation time.
+struct UnreadTitles<'p> {
+    parts: &'p [markers::Part],
+    lines: OnceCell<Vec<String>>,
 }
 
-impl UnreadTitles {
-    fn new(cx: &Cx<'_>, parts: &[markers::Part]) -> Self {
+impl<'p> UnreadTitles<'p> {
+    fn new(parts: &'p [markers::Part]) -> Self {
+        UnreadTitles {
+            parts,
+            lines: OnceCell::new(),
+        }
+    }
+
+    fn lines(cx: &Cx<'_>, parts: &[markers::Part]) -> Vec<String> {
         let in_prose = |no: usize| {
             parts.iter().any(|p| {
                 matches!(p.kind, PartKind::Narrative | PartKind::Glossary)
@@ -698,16 +710,14 @@ impl UnreadTitles {
                 }
             }
         }
-        let lines = cx
-            .lines
+        cx.lines
             .iter()
             .filter(|l| {
                 !markers::is_toc_line(&l.text) && !in_prose(l.no) && !titles.contains(&l.no)
             })
             .map(|l| fold(&l.text))
             .filter(|f| !f.is_empty())
-            .collect();
-        UnreadTitles { lines }
+            .collect()
     }
 
     /// True when some line prints a caption of grammar `name`: the table is there but was not read
@@ -723,6 +733,7 @@ impl UnreadTitles {
             .filter(|c| !c.is_empty())
             .collect();
         self.lines
+            .get_or_init(|| Self::lines(cx, self.parts))
             .iter()
             .any(|f| aliases.iter().any(|a| f.contains(a.as_str())))
     }

@@ -14,7 +14,7 @@ use super::rules::{Rule, Severity};
 use super::{Cx, value};
 use crate::model::{Location, Statement, Table};
 use crate::normalize::Line;
-use crate::normalize::cells::{fold, split_cells, split_ordinal};
+use crate::normalize::cells::{fold, folded_chars, split_cells, split_ordinal};
 use crate::normalize::prose::{self, ProseBlock};
 use crate::parse::markers::{self, PartKind};
 use rust_decimal::Decimal;
@@ -155,11 +155,15 @@ pub fn check(cx: &mut Cx<'_>) {
     heading_years(cx);
     doubled_punctuation(cx);
     placeholders(cx);
-    let blocks = narrative_blocks(cx);
+    // The narrative's lines and the tables' text cells are read by several checks: found once.
+    let narrative = narrative_lines(cx);
+    let blocks = prose::join_page_breaks(narrative, &mut Vec::new());
     unbalanced_in_blocks(cx, &blocks);
     truncated(cx, &blocks);
-    unbalanced_in_cells(cx);
-    doubled_characters(cx);
+    let d = cx.d;
+    let cells: Vec<Vec<(usize, &str)>> = d.tables.iter().map(|t| text_cells(cx, t)).collect();
+    unbalanced_in_cells(cx, &cells);
+    doubled_characters(cx, narrative, &cells);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,11 +209,6 @@ pub(crate) fn narrative_lines<'a>(cx: &Cx<'a>) -> &'a [Line] {
         .find(|p| p.kind == PartKind::Narrative)
         .and_then(|p| lines.get(p.start..p.end))
         .unwrap_or(&[])
-}
-
-/// The narrative part rebuilt into paragraphs and headings, page breaks joined.
-pub(crate) fn narrative_blocks(cx: &Cx<'_>) -> Vec<ProseBlock> {
-    prose::join_page_breaks(narrative_lines(cx), &mut Vec::new())
 }
 
 /// The lines of a table block (`t.loc.line..=t.end_line`).
@@ -703,7 +702,8 @@ const DOUBLED_MARKS: &[char] = &['。', '，', '、', '；', '：'];
 fn doubled_punctuation(cx: &mut Cx<'_>) {
     let lines: &[Line] = cx.lines;
     for l in lines {
-        if is_toc(&l.text) {
+        // Most lines have no mark that could be doubled: skip them before collecting characters.
+        if !l.text.contains(DOUBLED_MARKS) || is_toc(&l.text) {
             continue;
         }
         let chars: Vec<char> = l.text.chars().collect();
@@ -743,46 +743,68 @@ fn is_ascii_word_char(c: Option<char>) -> bool {
     c.is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
-/// The placeholders of a line (folded), in order of appearance, each once.
-fn placeholders_in(text: &str, words: &[String]) -> Vec<String> {
-    let f = fold(text);
-    let mut words: Vec<String> = words
-        .iter()
-        .map(|w| fold(w))
-        .filter(|w| !w.is_empty())
-        .collect();
-    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    let mut out: Vec<String> = Vec::new();
-    let mut skip_to = 0;
-    for (i, _) in f.char_indices() {
-        if i < skip_to {
-            continue;
-        }
-        let rest = &f[i..];
-        let before = f[..i].chars().next_back();
-        for w in &words {
-            if !rest.starts_with(w.as_str()) {
-                continue;
-            }
-            let after = rest[w.len()..].chars().next();
-            let latin_start = w.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
-            let latin_end = w
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_ascii_alphanumeric());
-            if (latin_start && is_ascii_word_char(before))
-                || (latin_end && is_ascii_word_char(after))
-            {
-                continue;
-            }
-            if !out.contains(w) {
-                out.push(w.clone());
-            }
-            skip_to = i + w.len();
-            break;
-        }
+/// The placeholder words as lines are searched for them: folded, longest first. Built once per
+/// document, not once per line.
+struct Placeholders {
+    words: Vec<String>,
+    /// The first character of each word: a line with none of them holds no placeholder.
+    firsts: Vec<char>,
+}
+
+impl Placeholders {
+    fn new(words: &[String]) -> Self {
+        let mut words: Vec<String> = words
+            .iter()
+            .map(|w| fold(w))
+            .filter(|w| !w.is_empty())
+            .collect();
+        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        let mut firsts: Vec<char> = words.iter().filter_map(|w| w.chars().next()).collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        Placeholders { words, firsts }
     }
-    out
+
+    /// The placeholders of a line (folded), in order of appearance, each once.
+    fn find_in(&self, text: &str) -> Vec<String> {
+        // A match starts at a folded character equal to a word's first: most lines have none, and
+        // are done without folding the line.
+        if !folded_chars(text).any(|c| self.firsts.contains(&c)) {
+            return Vec::new();
+        }
+        let f = fold(text);
+        let mut out: Vec<String> = Vec::new();
+        let mut skip_to = 0;
+        for (i, _) in f.char_indices() {
+            if i < skip_to {
+                continue;
+            }
+            let rest = &f[i..];
+            let before = f[..i].chars().next_back();
+            for w in &self.words {
+                if !rest.starts_with(w.as_str()) {
+                    continue;
+                }
+                let after = rest[w.len()..].chars().next();
+                let latin_start = w.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+                let latin_end = w
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_ascii_alphanumeric());
+                if (latin_start && is_ascii_word_char(before))
+                    || (latin_end && is_ascii_word_char(after))
+                {
+                    continue;
+                }
+                if !out.contains(w) {
+                    out.push(w.clone());
+                }
+                skip_to = i + w.len();
+                break;
+            }
+        }
+        out
+    }
 }
 
 /// T004: every line but the table of contents.
@@ -791,12 +813,13 @@ fn placeholders(cx: &mut Cx<'_>) {
     if words.is_empty() {
         return;
     }
+    let words = Placeholders::new(words);
     let lines: &[Line] = cx.lines;
     for l in lines {
         if is_toc(&l.text) {
             continue;
         }
-        let found = placeholders_in(&l.text, words);
+        let found = words.find_in(&l.text);
         if found.is_empty() {
             continue;
         }
@@ -926,12 +949,13 @@ fn text_cells<'a>(cx: &Cx<'a>, t: &Table) -> Vec<(usize, &'a str)> {
 
 /// T002 over each table's text cells, read in order as one text: a long cell wraps onto the next
 /// line, and a bracket opened before the wrap closes after it.
-fn unbalanced_in_cells(cx: &mut Cx<'_>) {
+/// `cells[i]` are the text cells of table `i`.
+fn unbalanced_in_cells(cx: &mut Cx<'_>, cells: &[Vec<(usize, &str)>]) {
     let d = cx.d;
-    for t in &d.tables {
+    for (t, cells) in d.tables.iter().zip(cells) {
         let mut text = String::new();
         let mut offsets: Vec<(usize, usize)> = Vec::new();
-        for (line, cell) in text_cells(cx, t) {
+        for &(line, cell) in cells {
             offsets.push((text.len(), line));
             text.push_str(cell);
             text.push('\n');
@@ -1135,17 +1159,17 @@ fn doubled_in(text: &str) -> Vec<(usize, char)> {
     out
 }
 
-/// T005 over the narrative's lines and the tables' text cells.
-fn doubled_characters(cx: &mut Cx<'_>) {
+/// T005 over the narrative's lines and the tables' text cells (`cells[i]`: table `i`'s).
+fn doubled_characters(cx: &mut Cx<'_>, narrative: &[Line], cells: &[Vec<(usize, &str)>]) {
     let mut found: Vec<(Location, String, char)> = Vec::new();
-    for l in narrative_lines(cx) {
+    for l in narrative {
         for (_, c) in doubled_in(&l.text) {
             found.push((Location::line(l.no), l.text.clone(), c));
         }
     }
     let d = cx.d;
-    for t in &d.tables {
-        for (line, cell) in text_cells(cx, t) {
+    for (t, cells) in d.tables.iter().zip(cells) {
+        for &(line, cell) in cells {
             for (_, c) in doubled_in(cell) {
                 let location = Location {
                     table: Some(t.id.clone()),
