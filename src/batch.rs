@@ -278,7 +278,7 @@ fn write_ok_parts(
 ) -> std::io::Result<()> {
     let json = emit::to_json(d).map_err(std::io::Error::other)?;
     emit::write_atomic(json_path, json.as_bytes())?;
-    let mut line = emit::compact_json(&json);
+    let mut line = serde_json::to_string(d).map_err(std::io::Error::other)?;
     line.push('\n');
     parts.write("jsonl", line.as_bytes())?;
     parts.write("cells.csv", &csv_bytes(&tabular::cells(&parts.id, d))?)?;

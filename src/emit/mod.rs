@@ -110,33 +110,6 @@ pub fn to_json<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
     Ok(s)
 }
 
-/// The compact JSON line of a value, from its pretty form ([`to_json`]): the whitespace outside
-/// strings dropped, which is exactly what serde_json's compact writer leaves out. A document's JSON
-/// is written in both forms, and serializing the dataset twice cost more than this one pass.
-pub fn compact_json(pretty: &str) -> String {
-    let mut out = Vec::with_capacity(pretty.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    for &b in pretty.as_bytes() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-        } else if b == b'"' {
-            in_string = true;
-        } else if b.is_ascii_whitespace() {
-            continue;
-        }
-        out.push(b);
-    }
-    // Only ASCII whitespace outside strings was dropped, so the bytes are still UTF-8.
-    String::from_utf8(out).unwrap_or_default()
-}
-
 /// Writes `bytes` to `path` atomically (temporary file in the same directory, then rename): a reader,
 /// or a run killed midway, never sees a partial file. Not flushed to the disk: per-document files can
 /// be rebuilt by an `--incremental` rerun, and an fsync each would dominate a batch's wall time.
@@ -166,23 +139,4 @@ fn write_via_temp(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<(
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn compact_json_is_serde_jsons_compact_form() {
-        let value = serde_json::json!({
-            "empty": {}, "none": [], "null": null, "n": 1.5, "t": true,
-            "s": "a \"quoted\" \\ back\\slash, \n newline, \t tab, \u{1} ctl, 全角　空格 { [ : , ] }",
-            "nested": [{"k": ["x", " y ", ""]}, [[], {}], "\\"],
-        });
-        let pretty = to_json(&value).expect("serializes");
-        assert_eq!(
-            compact_json(&pretty),
-            serde_json::to_string(&value).expect("serializes")
-        );
-    }
 }

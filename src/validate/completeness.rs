@@ -546,8 +546,7 @@ fn toc_title(text: &str) -> &str {
 fn standard_tables(cx: &mut Cx<'_>) {
     let d = cx.d;
     let doc = cx.grammars.document();
-    let lines = cx.lines;
-    let parts = markers::parts(lines, doc);
+    let parts = cx.parts().to_vec();
     let toc = toc_tables(cx, &parts);
     if d.tables.is_empty() {
         if !toc.is_empty() || d.document.kind.is_some() {

@@ -204,7 +204,7 @@ pub(crate) fn line_text<'a>(cx: &Cx<'a>, no: usize) -> &'a str {
 /// The narrative part's lines (its part heading excluded), as the parser delimits it.
 pub(crate) fn narrative_lines<'a>(cx: &Cx<'a>) -> &'a [Line] {
     let lines: &'a [Line] = cx.lines;
-    markers::parts(lines, cx.grammars.document())
+    cx.parts()
         .iter()
         .find(|p| p.kind == PartKind::Narrative)
         .and_then(|p| lines.get(p.start..p.end))
@@ -816,11 +816,8 @@ fn placeholders(cx: &mut Cx<'_>) {
     let words = Placeholders::new(words);
     let lines: &[Line] = cx.lines;
     for l in lines {
-        if is_toc(&l.text) {
-            continue;
-        }
         let found = words.find_in(&l.text);
-        if found.is_empty() {
+        if found.is_empty() || is_toc(&l.text) {
             continue;
         }
         let shown = found.join("`, `");
