@@ -276,12 +276,11 @@ fn write_ok_parts(
     d: &crate::model::Dataset,
     lines: &[crate::normalize::Line],
 ) -> std::io::Result<()> {
-    let json = emit::to_json(d).map_err(std::io::Error::other)?;
-    emit::write_atomic(json_path, json.as_bytes())?;
-    let mut line = serde_json::to_string(d).map_err(std::io::Error::other)?;
-    line.push('\n');
-    parts.write("jsonl", line.as_bytes())?;
-    parts.write("cells.csv", &csv_bytes(&tabular::cells(&parts.id, d))?)?;
+    let (json, line) = emit::to_json_and_line(d).map_err(std::io::Error::other)?;
+    emit::write_atomic(json_path, &json)?;
+    parts.write("jsonl", &line)?;
+    let cells = tabular::cells_csv(&parts.id, d).map_err(std::io::Error::other)?;
+    parts.write("cells.csv", &cells)?;
     parts.write(
         "anomalies.csv",
         &csv_bytes(&tabular::anomalies(&parts.id, d))?,
