@@ -10,6 +10,9 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+/// A grammar's named word lists, as [`Grammar::vocab`] holds them.
+type WordLists = BTreeMap<String, Vec<String>>;
+
 /// A word list, longest word first (so the first hit at a position is the longest).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Words(Vec<String>);
@@ -104,7 +107,7 @@ impl Vocab {
     /// by the grammar set, so a set whose word lists change gets a fresh vocabulary.
     pub fn shared(grammars: &GrammarSet) -> Rc<Self> {
         thread_local! {
-            static LAST: RefCell<Option<(BTreeMap<String, Vec<String>>, Rc<Vocab>)>> =
+            static LAST: RefCell<Option<(WordLists, Rc<Vocab>)>> =
                 const { RefCell::new(None) };
         }
         let Some(g) = grammars.vocabulary("narrative") else {
