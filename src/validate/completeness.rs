@@ -503,18 +503,35 @@ fn performance_tables(cx: &mut Cx<'_>, projects: &[Project<'_>]) {
 // ---------------------------------------------------------------------------------------------
 // K003: standard tables and the table of contents.
 
-/// The grammars whose longest caption alias the folded text contains.
-fn grammars_named<'g>(cx: &Cx<'g>, text: &str) -> Vec<&'g str> {
+/// Each table grammar's name and its caption aliases folded (empty ones left out): folded once per
+/// document rather than once per table-of-contents entry.
+fn folded_captions<'g>(cx: &Cx<'g>) -> Vec<(&'g str, Vec<String>)> {
+    let grammars = cx.grammars;
+    grammars
+        .tables
+        .iter()
+        .map(|g| {
+            let captions = g
+                .captions
+                .iter()
+                .map(|c| fold(c))
+                .filter(|c| !c.is_empty())
+                .collect();
+            (g.name.as_str(), captions)
+        })
+        .collect()
+}
+
+/// The grammars whose longest caption alias the folded text contains (`captions`:
+/// [`folded_captions`]).
+fn grammars_named<'g>(captions: &[(&'g str, Vec<String>)], text: &str) -> Vec<&'g str> {
     let f = fold(text);
     let mut best = 0;
     let mut out: Vec<&'g str> = Vec::new();
-    let grammars = cx.grammars;
-    for g in &grammars.tables {
-        let Some(len) = g
-            .captions
+    for (name, aliases) in captions {
+        let Some(len) = aliases
             .iter()
-            .map(|c| fold(c))
-            .filter(|c| !c.is_empty() && f.contains(c.as_str()))
+            .filter(|c| f.contains(c.as_str()))
             .map(|c| c.chars().count())
             .max()
         else {
@@ -525,7 +542,7 @@ fn grammars_named<'g>(cx: &Cx<'g>, text: &str) -> Vec<&'g str> {
             out.clear();
         }
         if len == best {
-            out.push(g.name.as_str());
+            out.push(name);
         }
     }
     out
@@ -650,6 +667,7 @@ fn toc_tables<'g>(cx: &Cx<'g>, parts: &[markers::Part]) -> Vec<(usize, String, V
     let tables_words = cx.grammars.document().vocab("tables_part");
     let mut in_tables = true;
     let mut toc = Vec::new();
+    let captions = OnceCell::new();
     for l in lines.iter().take(first_part.saturating_sub(1)) {
         if !markers::is_toc_line(&l.text) {
             continue;
@@ -663,7 +681,7 @@ fn toc_tables<'g>(cx: &Cx<'g>, parts: &[markers::Part]) -> Vec<(usize, String, V
             continue;
         }
         let title = toc_title(t);
-        let named = grammars_named(cx, title);
+        let named = grammars_named(captions.get_or_init(|| folded_captions(cx)), title);
         if !named.is_empty() {
             toc.push((l.no, title.to_owned(), named));
         }

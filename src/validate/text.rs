@@ -702,8 +702,13 @@ const DOUBLED_MARKS: &[char] = &['。', '，', '、', '；', '：'];
 fn doubled_punctuation(cx: &mut Cx<'_>) {
     let lines: &[Line] = cx.lines;
     for l in lines {
-        // Most lines have no mark that could be doubled: skip them before collecting characters.
-        if !l.text.contains(DOUBLED_MARKS) || is_toc(&l.text) {
+        // Most lines have no doubled mark at all: skip them before collecting characters.
+        let doubled = l
+            .text
+            .chars()
+            .zip(l.text.chars().skip(1))
+            .any(|(a, b)| a == b && DOUBLED_MARKS.contains(&a));
+        if !doubled || is_toc(&l.text) {
             continue;
         }
         let chars: Vec<char> = l.text.chars().collect();
@@ -775,8 +780,8 @@ impl Placeholders {
         let f = fold(text);
         let mut out: Vec<String> = Vec::new();
         let mut skip_to = 0;
-        for (i, _) in f.char_indices() {
-            if i < skip_to {
+        for (i, c) in f.char_indices() {
+            if i < skip_to || !self.firsts.contains(&c) {
                 continue;
             }
             let rest = &f[i..];
@@ -884,25 +889,35 @@ fn is_list_marker(text: &str, at: usize) -> bool {
 }
 
 /// The first imbalance of each family in `text`: (family, byte offset, what is wrong).
+///
+/// The families are independent; they are followed in one pass over the text (each stops at its
+/// first stray closing mark), rather than one pass per family.
 fn imbalances(text: &str) -> Vec<(&'static str, usize, &'static str, char)> {
-    let mut out = Vec::new();
-    for pair in PAIRS {
-        let mut open: Vec<(usize, char)> = Vec::new();
-        let mut problem = None;
-        for (i, c) in text.char_indices() {
+    let mut open: [Vec<(usize, char)>; PAIRS.len()] = Default::default();
+    let mut problem: [Option<(usize, &'static str, char)>; PAIRS.len()] = [None; PAIRS.len()];
+    for (i, c) in text.char_indices() {
+        for (k, pair) in PAIRS.iter().enumerate() {
+            if problem[k].is_some() {
+                continue;
+            }
             if pair.open.contains(&c) {
-                open.push((i, c));
-            } else if pair.close.contains(&c) && open.pop().is_none() && !is_list_marker(text, i) {
-                problem = Some((i, "closes nothing", c));
-                break;
+                open[k].push((i, c));
+            } else if pair.close.contains(&c)
+                && open[k].pop().is_none()
+                && !is_list_marker(text, i)
+            {
+                problem[k] = Some((i, "closes nothing", c));
             }
         }
-        if problem.is_none()
-            && let Some(&(i, c)) = open.first()
+    }
+    let mut out = Vec::new();
+    for (k, pair) in PAIRS.iter().enumerate() {
+        if problem[k].is_none()
+            && let Some(&(i, c)) = open[k].first()
         {
-            problem = Some((i, "is never closed", c));
+            problem[k] = Some((i, "is never closed", c));
         }
-        if let Some((i, what, c)) = problem {
+        if let Some((i, what, c)) = problem[k] {
             out.push((pair.name, i, what, c));
         }
     }
@@ -1009,11 +1024,12 @@ enum Cut {
 }
 
 /// Where an opener or connector is followed directly by the sentence end: (byte offset, word, how).
-fn cut_openers(text: &str, words: &[String]) -> Vec<(usize, String, Cut)> {
+/// `firsts` holds the first character of every word: no word starts where another character is.
+fn cut_openers(text: &str, words: &[String], firsts: &[char]) -> Vec<(usize, String, Cut)> {
     let mut out = Vec::new();
     let mut skip_to = 0;
-    for (i, _) in text.char_indices() {
-        if i < skip_to {
+    for (i, c) in text.char_indices() {
+        if i < skip_to || !firsts.contains(&c) {
             continue;
         }
         let Some(w) = prefix_word(&text[i..], words) else {
@@ -1058,12 +1074,13 @@ fn truncated(cx: &mut Cx<'_>, blocks: &[ProseBlock]) {
     let reasons = vocab(cx, "narrative", "reason_opener");
     let mut words: Vec<String> = reasons.to_vec();
     words.extend_from_slice(vocab(cx, "narrative", "connector"));
+    let firsts: Vec<char> = words.iter().filter_map(|w| w.chars().next()).collect();
     for (k, b) in blocks.iter().enumerate() {
         let text = b.text.trim_end();
         let next = blocks.get(k + 1);
         let nothing_follows = next.is_none_or(|n| is_top_heading(&n.text));
         let mut reported = false;
-        for (at, w, cut) in cut_openers(text, &words) {
+        for (at, w, cut) in cut_openers(text, &words, &firsts) {
             let reason = reasons.contains(&w);
             let flagged = match cut {
                 Cut::Stop => true,
@@ -1131,6 +1148,10 @@ fn is_heading_block(text: &str) -> bool {
 
 /// The doubled characters of a text: (byte offset of the second, character).
 fn doubled_in(text: &str) -> Vec<(usize, char)> {
+    // A doubled character straddles a space: without one there is nothing to find.
+    if !text.contains(' ') {
+        return Vec::new();
+    }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();
     for i in 1..chars.len() {
