@@ -870,6 +870,15 @@ const PAIRS: &[Pair] = &[
     },
 ];
 
+/// True for a mark of [`PAIRS`]: the cheap test that lets the bracket check pass over every other
+/// character (kept in step with `PAIRS` by a test).
+fn is_pair_mark(c: char) -> bool {
+    matches!(
+        c,
+        '（' | '(' | '）' | ')' | '“' | '”' | '《' | '》' | '【' | '】'
+    )
+}
+
 /// True when the closing mark at byte `at` ends a list marker (`1）`, `a)`, `一)`), not a bracket.
 fn is_list_marker(text: &str, at: usize) -> bool {
     let before = &text[..at];
@@ -896,15 +905,16 @@ fn imbalances(text: &str) -> Vec<(&'static str, usize, &'static str, char)> {
     let mut open: [Vec<(usize, char)>; PAIRS.len()] = Default::default();
     let mut problem: [Option<(usize, &'static str, char)>; PAIRS.len()] = [None; PAIRS.len()];
     for (i, c) in text.char_indices() {
+        if !is_pair_mark(c) {
+            continue;
+        }
         for (k, pair) in PAIRS.iter().enumerate() {
             if problem[k].is_some() {
                 continue;
             }
             if pair.open.contains(&c) {
                 open[k].push((i, c));
-            } else if pair.close.contains(&c)
-                && open[k].pop().is_none()
-                && !is_list_marker(text, i)
+            } else if pair.close.contains(&c) && open[k].pop().is_none() && !is_list_marker(text, i)
             {
                 problem[k] = Some((i, "closes nothing", c));
             }
@@ -1342,6 +1352,20 @@ mod tests {
         assert_eq!(f.len(), 1, "{:?}", f);
         assert_eq!(f[0].location.table.as_deref(), Some("表11"));
         assert_eq!(f[0].expected.as_deref(), Some("2025年, 2024年"));
+    }
+
+    #[test]
+    fn pair_marks_are_the_marks_of_pairs() {
+        use super::{PAIRS, is_pair_mark};
+        let marks: Vec<char> = PAIRS
+            .iter()
+            .flat_map(|p| p.open.iter().chain(p.close))
+            .copied()
+            .collect();
+        assert!(marks.iter().all(|&c| is_pair_mark(c)));
+        for c in ('\0'..='\u{FFFF}').filter(|&c| is_pair_mark(c)) {
+            assert!(marks.contains(&c), "{c}");
+        }
     }
 
     #[test]
