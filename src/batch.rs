@@ -183,13 +183,22 @@ pub fn run_batch(paths: &[PathBuf], opts: &BatchOptions<'_>) -> anyhow::Result<S
 /// Processes one document (or reuses its previous output) and writes its files.
 fn one_document(path: &Path, parts: &Parts, opts: &BatchOptions<'_>) -> SummaryEntry {
     let input = path.display().to_string();
-    let bytes = ingest::read_bytes(path);
-    let sha256 = bytes
-        .as_ref()
-        .map(|b| ingest::sha256_hex(b))
-        .unwrap_or_default();
+    let (bytes, read_error) = match ingest::read_bytes(path) {
+        Ok(bytes) => (bytes, None),
+        Err(e) => (Vec::new(), Some(e)),
+    };
+    // The input's hash is needed here only to reuse an earlier output, and below only for a failed
+    // document (an ok one records the hash ingest computed): hashed only then, not twice per input.
+    let readable = read_error.is_none();
+    let sha256 = || {
+        if readable {
+            ingest::sha256_hex(&bytes)
+        } else {
+            String::new()
+        }
+    };
     if opts.incremental
-        && let Some(entry) = reusable(parts, &sha256)
+        && let Some(entry) = reusable(parts, &sha256())
     {
         return entry;
     }
@@ -198,7 +207,9 @@ fn one_document(path: &Path, parts: &Parts, opts: &BatchOptions<'_>) -> SummaryE
         ..opts.limits.clone()
     };
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let bytes = bytes.map_err(pipeline::DocError::from)?;
+        if let Some(e) = read_error {
+            return Err(pipeline::DocError::from(e));
+        }
         pipeline::process_bytes(path, &bytes, opts.grammars, opts.validation, &limits)
     }));
     let result = match outcome {
@@ -222,6 +233,7 @@ fn one_document(path: &Path, parts: &Parts, opts: &BatchOptions<'_>) -> SummaryE
         Err(error) => {
             // A stale JSON from an earlier, successful run must not outlive this failure.
             let _ = std::fs::remove_file(&json_path);
+            let sha256 = sha256();
             if let Err(e) = write_failed_parts(parts, &input, &sha256, &error) {
                 return SummaryEntry::failed(
                     input,
@@ -276,12 +288,11 @@ fn write_ok_parts(
     d: &crate::model::Dataset,
     lines: &[crate::normalize::Line],
 ) -> std::io::Result<()> {
-    let json = emit::to_json(d).map_err(std::io::Error::other)?;
-    emit::write_atomic(json_path, json.as_bytes())?;
-    let mut line = serde_json::to_string(d).map_err(std::io::Error::other)?;
-    line.push('\n');
-    parts.write("jsonl", line.as_bytes())?;
-    parts.write("cells.csv", &csv_bytes(&tabular::cells(&parts.id, d))?)?;
+    let (json, line) = emit::to_json_and_line(d).map_err(std::io::Error::other)?;
+    emit::write_atomic(json_path, &json)?;
+    parts.write("jsonl", &line)?;
+    let cells = tabular::cells_csv(&parts.id, d).map_err(std::io::Error::other)?;
+    parts.write("cells.csv", &cells)?;
     parts.write(
         "anomalies.csv",
         &csv_bytes(&tabular::anomalies(&parts.id, d))?,

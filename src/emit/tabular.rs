@@ -89,6 +89,11 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
+/// An optional text field, empty when absent.
+fn text(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or_default()
+}
+
 /// The amount in 元: 万元 values × 10,000; empty when the unit is unknown.
 fn in_yuan(value: &str, unit: Option<&str>) -> String {
     match (Decimal::from_str(value), unit.and_then(unit_factor)) {
@@ -116,41 +121,50 @@ fn code_levels(t: &Table, row: &Row) -> [String; 3] {
     }
 }
 
-/// One row per printed value of the document's tables (blank cells are not rows).
-pub fn cells(document_id: &str, d: &Dataset) -> Vec<Vec<String>> {
-    let mut out = Vec::new();
+/// The `cells.csv` rows of a document, rendered as CSV without the header: one row per printed value
+/// of its tables (blank cells are not rows). Written from borrowed text, a record at a time: a
+/// `Vec<String>` per value cost twenty allocations for each of a document's thousand-odd values.
+pub fn cells_csv(document_id: &str, d: &Dataset) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    let year = opt(d.document.year);
     for t in &d.tables {
         let unit = t.unit.as_deref().or(d.document.unit.as_deref());
         for row in &t.rows {
             let [class, item, subitem] = code_levels(t, row);
+            let line = row.loc.line.to_string();
+            let page = opt(row.loc.page);
             for (column, value) in t.columns.iter().zip(&row.values) {
                 let Some(value) = value else { continue };
-                out.push(vec![
-                    document_id.to_owned(),
-                    opt(d.document.year),
-                    opt(d.document.kind.clone()),
-                    opt(d.document.department.clone()),
-                    t.id.clone(),
-                    t.title.clone(),
-                    opt(row.side.clone()),
-                    opt(row.code.clone()),
-                    opt(row.name.clone()),
-                    opt(row.parent.clone()),
-                    opt(t.code_system.clone()),
-                    class.clone(),
-                    item.clone(),
-                    subitem.clone(),
-                    side_column(row.side.as_deref(), column),
-                    value.clone(),
-                    opt(unit),
-                    in_yuan(value, unit),
-                    row.loc.line.to_string(),
-                    opt(row.loc.page),
-                ]);
+                let yuan = in_yuan(value, unit);
+                let column = side_column(row.side.as_deref(), column);
+                w.write_record([
+                    document_id,
+                    &year,
+                    text(&d.document.kind),
+                    text(&d.document.department),
+                    &t.id,
+                    &t.title,
+                    text(&row.side),
+                    text(&row.code),
+                    text(&row.name),
+                    text(&row.parent),
+                    text(&t.code_system),
+                    &class,
+                    &item,
+                    &subitem,
+                    &column,
+                    value,
+                    unit.unwrap_or_default(),
+                    &yuan,
+                    &line,
+                    &page,
+                ])?;
             }
         }
     }
-    out
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
 /// A column's path as the cell's own: a side-by-side grid's rows share their column paths

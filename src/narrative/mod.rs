@@ -38,7 +38,7 @@ pub fn extract(
     year: Option<i32>,
     repairs: &mut Vec<Repair>,
 ) -> Narrative {
-    let vocab = Vocab::from_grammars(grammars);
+    let vocab = Vocab::shared(grammars);
     let codes = CodeIndex::new(tables);
     let ctx = Context {
         vocab: &vocab,

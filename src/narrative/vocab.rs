@@ -6,6 +6,12 @@
 
 use crate::grammar::{Grammar, GrammarSet};
 use regex::Regex;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// A grammar's named word lists, as [`Grammar::vocab`] holds them.
+type WordLists = BTreeMap<String, Vec<String>>;
 
 /// A word list, longest word first (so the first hit at a position is the longest).
 #[derive(Debug, Clone, Default)]
@@ -95,12 +101,38 @@ pub(crate) struct Vocab {
 }
 
 impl Vocab {
-    /// The vocabulary of a run: its `narrative` grammar.
+    /// The vocabulary of a run: its `narrative` grammar (documents use [`Vocab::shared`]).
+    #[cfg(test)]
     pub fn from_grammars(grammars: &GrammarSet) -> Self {
         grammars
             .vocabulary("narrative")
             .map(Self::from_grammar)
             .unwrap_or_default()
+    }
+
+    /// [`Vocab::from_grammars`], compiled once per thread rather than once per document: the last
+    /// vocabulary built is kept with the word lists it was built from, and reused while a document's
+    /// `narrative` grammar has the same lists (in a run, always). Keyed by the lists themselves, not
+    /// by the grammar set, so a set whose word lists change gets a fresh vocabulary.
+    pub fn shared(grammars: &GrammarSet) -> Rc<Self> {
+        thread_local! {
+            static LAST: RefCell<Option<(WordLists, Rc<Vocab>)>> =
+                const { RefCell::new(None) };
+        }
+        let Some(g) = grammars.vocabulary("narrative") else {
+            return Rc::new(Self::default());
+        };
+        LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            if let Some((lists, vocab)) = last.as_ref()
+                && *lists == g.vocab
+            {
+                return Rc::clone(vocab);
+            }
+            let vocab = Rc::new(Self::from_grammar(g));
+            *last = Some((g.vocab.clone(), Rc::clone(&vocab)));
+            vocab
+        })
     }
 
     /// The vocabulary of the built-in grammars.

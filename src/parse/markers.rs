@@ -93,17 +93,36 @@ fn table_marker(input: &str) -> IResult<&str, (String, &str)> {
 }
 
 /// A table-of-contents entry: dot leaders, or a trailing tab and page number.
+///
+/// Called for every line by several stages, so it is one pass over the bytes rather than a
+/// substring search per leader: dotted is `...`, `..⇥`, `……` or `··` anywhere; paged is exactly
+/// one tab, followed by ASCII digits only.
 pub fn is_toc_line(text: &str) -> bool {
-    let t = text.trim_end();
-    let dotted = t.contains("...") || t.contains("..\t") || t.contains("……") || t.contains("··");
-    let paged = t.rsplit_once('\t').is_some_and(|(head, page)| {
-        !head.contains('\t') && !page.is_empty() && page.chars().all(|c| c.is_ascii_digit())
-    });
-    dotted || paged
+    let b = text.trim_end().as_bytes();
+    let mut tabs = 0;
+    let mut last_tab = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let rest = &b[i..];
+        match c {
+            b'.' if matches!(rest, [b'.', b'.', b'.' | b'\t', ..]) => return true,
+            // 0xE2 and 0xC2 only ever start a character, so `rest` starts on a char boundary.
+            0xE2 if rest.starts_with("……".as_bytes()) => return true,
+            0xC2 if rest.starts_with("··".as_bytes()) => return true,
+            b'\t' => {
+                tabs += 1;
+                last_tab = i;
+            }
+            _ => {}
+        }
+    }
+    tabs == 1
+        && b.get(last_tab + 1..)
+            .is_some_and(|page| !page.is_empty() && page.iter().all(u8::is_ascii_digit))
 }
 
 pub fn is_table_marker(text: &str) -> bool {
-    !is_toc_line(text) && table_marker(text).is_ok() && text.trim().chars().count() <= 60
+    // `table_marker` fails on the first character of almost every line; the contents test after it.
+    table_marker(text).is_ok() && !is_toc_line(text) && text.trim().chars().count() <= 60
 }
 
 fn in_words(text: &str, words: &[String]) -> bool {
@@ -803,6 +822,33 @@ mod tests {
             "第三部分 武昌区经济信息化和科技创新局 2026 年部门预算情况说明"
         ));
         assert!(!is_toc_line("330\t武昌区\t4.00\t3"));
+    }
+
+    /// The one-pass `is_toc_line` agrees with its definition by substring searches.
+    #[test]
+    fn toc_line_matches_its_definition() {
+        fn reference(text: &str) -> bool {
+            let t = text.trim_end();
+            let dotted =
+                t.contains("...") || t.contains("..\t") || t.contains("……") || t.contains("··");
+            let paged = t.rsplit_once('\t').is_some_and(|(head, page)| {
+                !head.contains('\t') && !page.is_empty() && page.chars().all(|c| c.is_ascii_digit())
+            });
+            dotted || paged
+        }
+        let pieces = [
+            "", ".", "..", "\t", " ", "…", "·", "3", "12", "x", "表", "·…", "\u{3000}", "\n", "a.b",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in pieces {
+                        let text = format!("{a}{b}{c}{d}");
+                        assert_eq!(is_toc_line(&text), reference(&text), "{text:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::model::{Location, Row, Statement, Table};
 use crate::normalize::cells::{fold, split_ordinal};
 use crate::parse::markers::{self, PartKind};
 use rust_decimal::Decimal;
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 use std::str::FromStr;
 
@@ -518,18 +519,35 @@ fn performance_tables(cx: &mut Cx<'_>, projects: &[Project<'_>]) {
 // ---------------------------------------------------------------------------------------------
 // K003: standard tables and the table of contents.
 
-/// The grammars whose longest caption alias the folded text contains.
-fn grammars_named<'g>(cx: &Cx<'g>, text: &str) -> Vec<&'g str> {
+/// Each table grammar's name and its caption aliases folded (empty ones left out): folded once per
+/// document rather than once per table-of-contents entry.
+fn folded_captions<'g>(cx: &Cx<'g>) -> Vec<(&'g str, Vec<String>)> {
+    let grammars = cx.grammars;
+    grammars
+        .tables
+        .iter()
+        .map(|g| {
+            let captions = g
+                .captions
+                .iter()
+                .map(|c| fold(c))
+                .filter(|c| !c.is_empty())
+                .collect();
+            (g.name.as_str(), captions)
+        })
+        .collect()
+}
+
+/// The grammars whose longest caption alias the folded text contains (`captions`:
+/// [`folded_captions`]).
+fn grammars_named<'g>(captions: &[(&'g str, Vec<String>)], text: &str) -> Vec<&'g str> {
     let f = fold(text);
     let mut best = 0;
     let mut out: Vec<&'g str> = Vec::new();
-    let grammars = cx.grammars;
-    for g in &grammars.tables {
-        let Some(len) = g
-            .captions
+    for (name, aliases) in captions {
+        let Some(len) = aliases
             .iter()
-            .map(|c| fold(c))
-            .filter(|c| !c.is_empty() && f.contains(c.as_str()))
+            .filter(|c| f.contains(c.as_str()))
             .map(|c| c.chars().count())
             .max()
         else {
@@ -540,7 +558,7 @@ fn grammars_named<'g>(cx: &Cx<'g>, text: &str) -> Vec<&'g str> {
             out.clear();
         }
         if len == best {
-            out.push(g.name.as_str());
+            out.push(name);
         }
     }
     out
@@ -561,8 +579,7 @@ fn toc_title(text: &str) -> &str {
 fn standard_tables(cx: &mut Cx<'_>) {
     let d = cx.d;
     let doc = cx.grammars.document();
-    let lines = cx.lines;
-    let parts = markers::parts(lines, cx.grammars);
+    let parts = cx.parts().to_vec();
     let toc = toc_tables(cx, &parts);
     if d.tables.is_empty() {
         if !toc.is_empty() || d.document.kind.is_some() {
@@ -585,7 +602,7 @@ fn standard_tables(cx: &mut Cx<'_>) {
         (MISSING_TABLE.severity, String::new())
     };
     let present: BTreeSet<&str> = d.tables.iter().map(|t| t.grammar.as_str()).collect();
-    let unread = UnreadTitles::new(cx, &parts);
+    let unread = UnreadTitles::new(&parts);
     let mut reported: BTreeSet<&str> = BTreeSet::new();
 
     for (line, title, named) in toc {
@@ -661,6 +678,7 @@ fn toc_tables<'g>(cx: &Cx<'g>, parts: &[markers::Part]) -> Vec<(usize, String, V
     // Entries after a `目录` line count even without leaders or page numbers (决算 contents).
     let mut in_contents = false;
     let mut toc = Vec::new();
+    let captions = OnceCell::new();
     for l in lines.iter().take(first_part.saturating_sub(1)) {
         if fold(&l.text) == "目录" {
             in_contents = true;
@@ -678,7 +696,7 @@ fn toc_tables<'g>(cx: &Cx<'g>, parts: &[markers::Part]) -> Vec<(usize, String, V
             continue;
         }
         let title = toc_title(t);
-        let named = grammars_named(cx, title);
+        let named = grammars_named(captions.get_or_init(|| folded_captions(cx)), title);
         if !named.is_empty() {
             toc.push((l.no, title.to_owned(), named));
         }
@@ -689,12 +707,23 @@ fn toc_tables<'g>(cx: &Cx<'g>, parts: &[markers::Part]) -> Vec<(usize, String, V
 /// Lines that may print the title of a table that was not read: outside the contents, the prose
 /// parts, and the marker and title lines of the tables that were read (`一般公共预算支出表(分单位)`
 /// names 表5-2, not a missing 表5-1).
-struct UnreadTitles {
-    lines: Vec<String>,
+///
+/// The lines are folded only when first asked for: a document that has every table it lists never
+/// needs them, and folding every line was a large share of a document's validation time.
+struct UnreadTitles<'p> {
+    parts: &'p [markers::Part],
+    lines: OnceCell<Vec<String>>,
 }
 
-impl UnreadTitles {
-    fn new(cx: &Cx<'_>, parts: &[markers::Part]) -> Self {
+impl<'p> UnreadTitles<'p> {
+    fn new(parts: &'p [markers::Part]) -> Self {
+        UnreadTitles {
+            parts,
+            lines: OnceCell::new(),
+        }
+    }
+
+    fn lines(cx: &Cx<'_>, parts: &[markers::Part]) -> Vec<String> {
         let in_prose = |no: usize| {
             parts.iter().any(|p| {
                 matches!(p.kind, PartKind::Narrative | PartKind::Glossary)
@@ -721,8 +750,7 @@ impl UnreadTitles {
             .find(|l| l.no < first_part && fold(&l.text) == "目录")
             .map_or(first_part, |l| l.no);
         let in_contents = |no: usize| (contents_start..first_part).contains(&no);
-        let lines = cx
-            .lines
+        cx.lines
             .iter()
             .filter(|l| {
                 !markers::is_toc_line(&l.text)
@@ -732,8 +760,7 @@ impl UnreadTitles {
             })
             .map(|l| fold(&l.text))
             .filter(|f| !f.is_empty())
-            .collect();
-        UnreadTitles { lines }
+            .collect()
     }
 
     /// True when some line prints a caption of grammar `name`: the table is there but was not read
@@ -749,6 +776,7 @@ impl UnreadTitles {
             .filter(|c| !c.is_empty())
             .collect();
         self.lines
+            .get_or_init(|| Self::lines(cx, self.parts))
             .iter()
             .any(|f| aliases.iter().any(|a| f.contains(a.as_str())))
     }

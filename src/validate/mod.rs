@@ -24,8 +24,10 @@ pub mod text;
 use crate::grammar::GrammarSet;
 use crate::model::{Anomaly, Dataset, Location, Row, Table};
 use crate::normalize::Line;
+use crate::parse::markers;
 use rules::{Rule, Severity};
 use rust_decimal::Decimal;
+use std::cell::OnceCell;
 use std::str::FromStr;
 
 /// The rounding policy for sums.
@@ -73,6 +75,7 @@ pub fn validate(d: &Dataset, lines: &[Line], grammars: &GrammarSet, cfg: &Config
         grammars,
         cfg,
         out: Vec::new(),
+        parts: OnceCell::new(),
     };
     table::check(&mut cx);
     cross::check(&mut cx);
@@ -93,6 +96,8 @@ pub struct Cx<'a> {
     pub grammars: &'a GrammarSet,
     pub cfg: &'a Config,
     pub out: Vec<Anomaly>,
+    /// The document's parts ([`markers::parts`]), found once for the checks that need them.
+    parts: OnceCell<Vec<markers::Part>>,
 }
 
 /// The outcome of comparing a stated figure with the figure it should equal.
@@ -105,6 +110,12 @@ pub enum Outcome {
 }
 
 impl<'a> Cx<'a> {
+    /// The `第X部分` parts of the document, in reading order.
+    pub fn parts(&self) -> &[markers::Part] {
+        self.parts
+            .get_or_init(|| markers::parts(self.lines, self.grammars))
+    }
+
     /// The first table read with this grammar.
     pub fn table(&self, grammar: &str) -> Option<&'a Table> {
         self.d.tables.iter().find(|t| t.grammar == grammar)

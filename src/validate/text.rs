@@ -14,7 +14,7 @@ use super::rules::{Rule, Severity};
 use super::{Cx, value};
 use crate::model::{Location, Statement, Table};
 use crate::normalize::Line;
-use crate::normalize::cells::{fold, split_cells, split_ordinal};
+use crate::normalize::cells::{fold, folded_chars, split_cells, split_ordinal};
 use crate::normalize::prose::{self, ProseBlock};
 use crate::parse::markers;
 use rust_decimal::Decimal;
@@ -171,12 +171,16 @@ pub fn check(cx: &mut Cx<'_>) {
     heading_years(cx);
     doubled_punctuation(cx);
     placeholders(cx);
-    let blocks = narrative_blocks(cx);
+    // The narrative's lines and the tables' text cells are read by several checks: found once.
+    let narrative = narrative_lines(cx);
+    let blocks = prose::join_page_breaks(&narrative, &mut Vec::new());
     as_of_years(cx, &blocks);
     unbalanced_in_blocks(cx, &blocks);
     truncated(cx, &blocks);
-    unbalanced_in_cells(cx);
-    doubled_characters(cx);
+    let d = cx.d;
+    let cells: Vec<Vec<(usize, &str)>> = d.tables.iter().map(|t| text_cells(cx, t)).collect();
+    unbalanced_in_cells(cx, &cells);
+    doubled_characters(cx, &narrative, &cells);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -214,18 +218,12 @@ pub(crate) fn line_text<'a>(cx: &Cx<'a>, no: usize) -> &'a str {
         .map_or("", |l| l.text.as_str())
 }
 
-/// The narrative parts' lines, as the parser delimits them.
+/// The narrative parts' lines, in order, as the parser delimits them.
 pub(crate) fn narrative_lines(cx: &Cx<'_>) -> Vec<Line> {
-    let parts = markers::parts(cx.lines, cx.grammars);
-    crate::parse::narrative_lines(cx.lines, &parts)
+    crate::parse::narrative_lines(cx.lines, cx.parts())
         .into_iter()
         .cloned()
         .collect()
-}
-
-/// The narrative part rebuilt into paragraphs and headings, page breaks joined.
-pub(crate) fn narrative_blocks(cx: &Cx<'_>) -> Vec<ProseBlock> {
-    prose::join_page_breaks(&narrative_lines(cx), &mut Vec::new())
 }
 
 /// The lines of a table block (`t.loc.line..=t.end_line`).
@@ -719,7 +717,13 @@ const DOUBLED_MARKS: &[char] = &['。', '，', '、', '；', '：'];
 fn doubled_punctuation(cx: &mut Cx<'_>) {
     let lines: &[Line] = cx.lines;
     for l in lines {
-        if is_toc(&l.text) {
+        // Most lines have no doubled mark at all: skip them before collecting characters.
+        let doubled = l
+            .text
+            .chars()
+            .zip(l.text.chars().skip(1))
+            .any(|(a, b)| a == b && DOUBLED_MARKS.contains(&a));
+        if !doubled || is_toc(&l.text) {
             continue;
         }
         let chars: Vec<char> = l.text.chars().collect();
@@ -759,46 +763,68 @@ fn is_ascii_word_char(c: Option<char>) -> bool {
     c.is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
-/// The placeholders of a line (folded), in order of appearance, each once.
-fn placeholders_in(text: &str, words: &[String]) -> Vec<String> {
-    let f = fold(text);
-    let mut words: Vec<String> = words
-        .iter()
-        .map(|w| fold(w))
-        .filter(|w| !w.is_empty())
-        .collect();
-    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    let mut out: Vec<String> = Vec::new();
-    let mut skip_to = 0;
-    for (i, _) in f.char_indices() {
-        if i < skip_to {
-            continue;
-        }
-        let rest = &f[i..];
-        let before = f[..i].chars().next_back();
-        for w in &words {
-            if !rest.starts_with(w.as_str()) {
-                continue;
-            }
-            let after = rest[w.len()..].chars().next();
-            let latin_start = w.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
-            let latin_end = w
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_ascii_alphanumeric());
-            if (latin_start && is_ascii_word_char(before))
-                || (latin_end && is_ascii_word_char(after))
-            {
-                continue;
-            }
-            if !out.contains(w) {
-                out.push(w.clone());
-            }
-            skip_to = i + w.len();
-            break;
-        }
+/// The placeholder words as lines are searched for them: folded, longest first. Built once per
+/// document, not once per line.
+struct Placeholders {
+    words: Vec<String>,
+    /// The first character of each word: a line with none of them holds no placeholder.
+    firsts: Vec<char>,
+}
+
+impl Placeholders {
+    fn new(words: &[String]) -> Self {
+        let mut words: Vec<String> = words
+            .iter()
+            .map(|w| fold(w))
+            .filter(|w| !w.is_empty())
+            .collect();
+        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        let mut firsts: Vec<char> = words.iter().filter_map(|w| w.chars().next()).collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        Placeholders { words, firsts }
     }
-    out
+
+    /// The placeholders of a line (folded), in order of appearance, each once.
+    fn find_in(&self, text: &str) -> Vec<String> {
+        // A match starts at a folded character equal to a word's first: most lines have none, and
+        // are done without folding the line.
+        if !folded_chars(text).any(|c| self.firsts.contains(&c)) {
+            return Vec::new();
+        }
+        let f = fold(text);
+        let mut out: Vec<String> = Vec::new();
+        let mut skip_to = 0;
+        for (i, c) in f.char_indices() {
+            if i < skip_to || !self.firsts.contains(&c) {
+                continue;
+            }
+            let rest = &f[i..];
+            let before = f[..i].chars().next_back();
+            for w in &self.words {
+                if !rest.starts_with(w.as_str()) {
+                    continue;
+                }
+                let after = rest[w.len()..].chars().next();
+                let latin_start = w.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+                let latin_end = w
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_ascii_alphanumeric());
+                if (latin_start && is_ascii_word_char(before))
+                    || (latin_end && is_ascii_word_char(after))
+                {
+                    continue;
+                }
+                if !out.contains(w) {
+                    out.push(w.clone());
+                }
+                skip_to = i + w.len();
+                break;
+            }
+        }
+        out
+    }
 }
 
 /// T004: every line but the table of contents.
@@ -807,13 +833,11 @@ fn placeholders(cx: &mut Cx<'_>) {
     if words.is_empty() {
         return;
     }
+    let words = Placeholders::new(words);
     let lines: &[Line] = cx.lines;
     for l in lines {
-        if is_toc(&l.text) {
-            continue;
-        }
-        let found = placeholders_in(&l.text, words);
-        if found.is_empty() {
+        let found = words.find_in(&l.text);
+        if found.is_empty() || is_toc(&l.text) {
             continue;
         }
         let shown = found.join("`, `");
@@ -861,6 +885,15 @@ const PAIRS: &[Pair] = &[
     },
 ];
 
+/// True for a mark of [`PAIRS`]: the cheap test that lets the bracket check pass over every other
+/// character (kept in step with `PAIRS` by a test).
+fn is_pair_mark(c: char) -> bool {
+    matches!(
+        c,
+        '（' | '(' | '）' | ')' | '“' | '”' | '《' | '》' | '【' | '】'
+    )
+}
+
 /// True when the closing mark at byte `at` ends a list marker (`1）`, `a)`, `一)`), not a bracket.
 fn is_list_marker(text: &str, at: usize) -> bool {
     let before = &text[..at];
@@ -880,25 +913,36 @@ fn is_list_marker(text: &str, at: usize) -> bool {
 }
 
 /// The first imbalance of each family in `text`: (family, byte offset, what is wrong).
+///
+/// The families are independent; they are followed in one pass over the text (each stops at its
+/// first stray closing mark), rather than one pass per family.
 fn imbalances(text: &str) -> Vec<(&'static str, usize, &'static str, char)> {
-    let mut out = Vec::new();
-    for pair in PAIRS {
-        let mut open: Vec<(usize, char)> = Vec::new();
-        let mut problem = None;
-        for (i, c) in text.char_indices() {
+    let mut open: [Vec<(usize, char)>; PAIRS.len()] = Default::default();
+    let mut problem: [Option<(usize, &'static str, char)>; PAIRS.len()] = [None; PAIRS.len()];
+    for (i, c) in text.char_indices() {
+        if !is_pair_mark(c) {
+            continue;
+        }
+        for (k, pair) in PAIRS.iter().enumerate() {
+            if problem[k].is_some() {
+                continue;
+            }
             if pair.open.contains(&c) {
-                open.push((i, c));
-            } else if pair.close.contains(&c) && open.pop().is_none() && !is_list_marker(text, i) {
-                problem = Some((i, "closes nothing", c));
-                break;
+                open[k].push((i, c));
+            } else if pair.close.contains(&c) && open[k].pop().is_none() && !is_list_marker(text, i)
+            {
+                problem[k] = Some((i, "closes nothing", c));
             }
         }
-        if problem.is_none()
-            && let Some(&(i, c)) = open.first()
+    }
+    let mut out = Vec::new();
+    for (k, pair) in PAIRS.iter().enumerate() {
+        if problem[k].is_none()
+            && let Some(&(i, c)) = open[k].first()
         {
-            problem = Some((i, "is never closed", c));
+            problem[k] = Some((i, "is never closed", c));
         }
-        if let Some((i, what, c)) = problem {
+        if let Some((i, what, c)) = problem[k] {
             out.push((pair.name, i, what, c));
         }
     }
@@ -1021,12 +1065,13 @@ fn text_cells<'a>(cx: &Cx<'a>, t: &Table) -> Vec<(usize, &'a str)> {
 
 /// T002 over each table's text cells, read in order as one text: a long cell wraps onto the next
 /// line, and a bracket opened before the wrap closes after it.
-fn unbalanced_in_cells(cx: &mut Cx<'_>) {
+/// `cells[i]` are the text cells of table `i`.
+fn unbalanced_in_cells(cx: &mut Cx<'_>, cells: &[Vec<(usize, &str)>]) {
     let d = cx.d;
-    for t in &d.tables {
+    for (t, cells) in d.tables.iter().zip(cells) {
         let mut text = String::new();
         let mut offsets: Vec<(usize, usize)> = Vec::new();
-        for (line, cell) in text_cells(cx, t) {
+        for &(line, cell) in cells {
             offsets.push((text.len(), line));
             text.push_str(cell);
             text.push('\n');
@@ -1083,11 +1128,12 @@ enum Cut {
 }
 
 /// Where an opener or connector is followed directly by the sentence end: (byte offset, word, how).
-fn cut_openers(text: &str, words: &[String]) -> Vec<(usize, String, Cut)> {
+/// `firsts` holds the first character of every word: no word starts where another character is.
+fn cut_openers(text: &str, words: &[String], firsts: &[char]) -> Vec<(usize, String, Cut)> {
     let mut out = Vec::new();
     let mut skip_to = 0;
-    for (i, _) in text.char_indices() {
-        if i < skip_to {
+    for (i, c) in text.char_indices() {
+        if i < skip_to || !firsts.contains(&c) {
             continue;
         }
         let Some(w) = prefix_word(&text[i..], words) else {
@@ -1132,12 +1178,13 @@ fn truncated(cx: &mut Cx<'_>, blocks: &[ProseBlock]) {
     let reasons = vocab(cx, "narrative", "reason_opener");
     let mut words: Vec<String> = reasons.to_vec();
     words.extend_from_slice(vocab(cx, "narrative", "connector"));
+    let firsts: Vec<char> = words.iter().filter_map(|w| w.chars().next()).collect();
     for (k, b) in blocks.iter().enumerate() {
         let text = b.text.trim_end();
         let next = blocks.get(k + 1);
         let nothing_follows = next.is_none_or(|n| is_top_heading(&n.text));
         let mut reported = false;
-        for (at, w, cut) in cut_openers(text, &words) {
+        for (at, w, cut) in cut_openers(text, &words, &firsts) {
             let reason = reasons.contains(&w);
             let flagged = match cut {
                 Cut::Stop => true,
@@ -1205,6 +1252,10 @@ fn is_heading_block(text: &str) -> bool {
 
 /// The doubled characters of a text: (byte offset of the second, character).
 fn doubled_in(text: &str) -> Vec<(usize, char)> {
+    // A doubled character straddles a space: without one there is nothing to find.
+    if !text.contains(' ') {
+        return Vec::new();
+    }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();
     for i in 1..chars.len() {
@@ -1230,17 +1281,17 @@ fn doubled_in(text: &str) -> Vec<(usize, char)> {
     out
 }
 
-/// T005 over the narrative's lines and the tables' text cells.
-fn doubled_characters(cx: &mut Cx<'_>) {
+/// T005 over the narrative's lines and the tables' text cells (`cells[i]`: table `i`'s).
+fn doubled_characters(cx: &mut Cx<'_>, narrative: &[Line], cells: &[Vec<(usize, &str)>]) {
     let mut found: Vec<(Location, String, char)> = Vec::new();
-    for l in &narrative_lines(cx) {
+    for l in narrative {
         for (_, c) in doubled_in(&l.text) {
             found.push((Location::line(l.no), l.text.clone(), c));
         }
     }
     let d = cx.d;
-    for t in &d.tables {
-        for (line, cell) in text_cells(cx, t) {
+    for (t, cells) in d.tables.iter().zip(cells) {
+        for &(line, cell) in cells {
             for (_, c) in doubled_in(cell) {
                 let location = Location {
                     table: Some(t.id.clone()),
@@ -1395,6 +1446,20 @@ mod tests {
         assert_eq!(f.len(), 1, "{:?}", f);
         assert_eq!(f[0].location.table.as_deref(), Some("表11"));
         assert_eq!(f[0].expected.as_deref(), Some("2025年, 2024年"));
+    }
+
+    #[test]
+    fn pair_marks_are_the_marks_of_pairs() {
+        use super::{PAIRS, is_pair_mark};
+        let marks: Vec<char> = PAIRS
+            .iter()
+            .flat_map(|p| p.open.iter().chain(p.close))
+            .copied()
+            .collect();
+        assert!(marks.iter().all(|&c| is_pair_mark(c)));
+        for c in ('\0'..='\u{FFFF}').filter(|&c| is_pair_mark(c)) {
+            assert!(marks.contains(&c), "{c}");
+        }
     }
 
     #[test]
