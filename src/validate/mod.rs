@@ -257,6 +257,26 @@ pub fn total_row<'t>(t: &'t Table, doc: &crate::grammar::Grammar) -> Option<&'t 
     })
 }
 
+/// The total row of one side-by-side copy of a grid (`人员经费合计`): the side's uncoded row whose
+/// label is or ends with a total word.
+pub fn side_total_row<'t>(
+    t: &'t Table,
+    doc: &crate::grammar::Grammar,
+    side: &str,
+) -> Option<&'t Row> {
+    let totals = doc.vocab("total_row");
+    t.rows.iter().find(|r| {
+        r.side.as_deref() == Some(side)
+            && r.code.is_none()
+            && r.name.as_deref().is_some_and(|n| {
+                let n = crate::normalize::cells::fold(n);
+                totals
+                    .iter()
+                    .any(|w| n.ends_with(&crate::normalize::cells::fold(w)))
+            })
+    })
+}
+
 /// A row's value in a column, as a decimal (blank or unreadable: None).
 pub fn value(t: &Table, row: &Row, column: &str) -> Option<Decimal> {
     let i = t.columns.iter().position(|c| c == column)?;

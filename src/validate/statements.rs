@@ -909,6 +909,13 @@ fn grid_total(cx: &Cx<'_>, grammar: &str, column: &str) -> Option<Figure> {
     figure(cx, t, row, column)
 }
 
+/// The total of one side-by-side copy of a grid (决算 基本支出表: `人员经费合计`, `公用经费合计`).
+fn grid_side_total(cx: &Cx<'_>, grammar: &str, side: &str) -> Option<Figure> {
+    let t = cx.table(grammar)?;
+    let row = crate::validate::side_total_row(t, cx.grammars.document(), side)?;
+    figure(cx, t, row, t.columns.first()?)
+}
+
 fn grid_code(cx: &Cx<'_>, grammar: &str, code: &str, column: &str) -> Option<Figure> {
     let t = cx.table(grammar)?;
     let row = t.rows.iter().find(|r| r.code.as_deref() == Some(code))?;
@@ -1068,6 +1075,7 @@ fn role_figures(cx: &Cx<'_>, role: Role) -> Vec<Figure> {
         }
         Role::Basic => {
             v.push(grid_total(cx, T5, "基本支出/小计"));
+            v.push(grid_total(cx, T5, "基本支出"));
             v.push(grid_total(cx, T3, "基本支出"));
             v.push(grid_total(cx, T6, "合计"));
             v.push(grid_total(cx, T5U, "基本支出/小计"));
@@ -1081,11 +1089,13 @@ fn role_figures(cx: &Cx<'_>, role: Role) -> Vec<Figure> {
         Role::Personnel => {
             v.push(grid_total(cx, T5, "基本支出/人员经费"));
             v.push(grid_total(cx, T6, "人员经费"));
+            v.push(grid_side_total(cx, T6, "人员经费"));
             v.push(grid_total(cx, T5U, "基本支出/人员经费"));
         }
         Role::PublicFunds => {
             v.push(grid_total(cx, T5, "基本支出/公用经费"));
             v.push(grid_total(cx, T6, "公用经费"));
+            v.push(grid_side_total(cx, T6, "公用经费"));
             v.push(grid_total(cx, T5U, "基本支出/公用经费"));
         }
         Role::AdminOperating => {
@@ -1093,6 +1103,7 @@ fn role_figures(cx: &Cx<'_>, role: Role) -> Vec<Figure> {
             if let Some(f) = admin_operating_column(cx) {
                 return vec![f];
             }
+            // Not the 决算 公用经费合计: final accounts count 机关运行经费 for 行政单位 only.
             v.push(grid_total(cx, T6, "公用经费"));
             v.push(grid_total(cx, T5, "基本支出/公用经费"));
         }
@@ -2506,6 +2517,41 @@ mod tests {
         for code in ["S001", "S007", "S008"] {
             assert!(findings(&d, code).is_empty(), "{code}: {:#?}", d.anomalies);
         }
+    }
+
+    #[test]
+    fn s001_personnel_and_public_funds_against_the_side_by_side_basic_table() {
+        let doc = |personnel: &'static str| {
+            run(&[
+                "某局2024年度部门决算",
+                "一般公共预算财政拨款基本支出决算表",
+                "单位：万元",
+                "经济分类\t\t科目名称\t决算数\t经济分类\t\t科目名称\t决算数",
+                "类\t款\t\t\t类\t款\t\t",
+                "301\t\t工资福利支出\t3.00\t302\t\t商品和服务支出\t2.00",
+                "301\t01\t基本工资\t3.00\t302\t01\t办公费\t2.00",
+                "人员经费合计\t\t\t3.00\t公用经费合计\t\t\t2.00",
+                "第三部分 某局2024年度部门决算情况说明",
+                "六、一般公共预算财政拨款基本支出决算情况说明",
+                personnel,
+            ])
+        };
+        let good =
+            doc("一般公共预算财政拨款基本支出5.00万元。其中：人员经费3.00万元；公用经费2.00万元。");
+        assert!(findings(&good, "S001").is_empty(), "{:#?}", good.anomalies);
+        assert!(
+            !good
+                .anomalies
+                .iter()
+                .any(|a| a.rule == "V001" && a.message.contains("人员经费")),
+            "{:#?}",
+            good.anomalies
+        );
+        let bad =
+            doc("一般公共预算财政拨款基本支出5.00万元。其中：人员经费3.10万元；公用经费2.00万元。");
+        let f = findings(&bad, "S001");
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert!(f[0].message.contains("人员经费合计"), "{}", f[0].message);
     }
 
     #[test]

@@ -317,14 +317,8 @@ fn total(cx: &mut Cx<'_>, t: &Table, doc: &Grammar, g: &Grammar) {
 /// A side-by-side copy of a grid: its total row (`人员经费合计`: a label ending with a total word)
 /// = Σ its top-level coded rows.
 fn side_total(cx: &mut Cx<'_>, t: &Table, doc: &Grammar, side: &str) {
-    let totals = doc.vocab("total_row");
     let rows = || t.rows.iter().filter(|r| r.side.as_deref() == Some(side));
-    let Some(total) = rows().find(|r| {
-        r.code.is_none()
-            && r.name
-                .as_deref()
-                .is_some_and(|n| totals.iter().any(|w| fold(n).ends_with(&fold(w))))
-    }) else {
+    let Some(total) = super::side_total_row(t, doc, side) else {
         return;
     };
     let top: Vec<&Row> = rows()
