@@ -20,6 +20,7 @@
 //! `--grammars DIR` loads another set. Loading happens once, before any document is read, and a
 //! malformed file is a [`GrammarError`] naming the file and line.
 
+use crate::normalize::cells::fold;
 use nom::{
     IResult, Parser,
     branch::alt,
@@ -135,6 +136,12 @@ pub struct Grammar {
     pub vocab: BTreeMap<String, Vec<String>>,
     /// Arithmetic identities the table must satisfy (`check …` directives), in file order.
     pub checks: Vec<Check>,
+    /// `captions`, each [`fold`]ed, in the same order. Comparisons with document text fold both
+    /// sides; folding the grammar's side once here, when the grammar is loaded, saves refolding it
+    /// for every candidate line of every document.
+    pub folded_captions: Vec<String>,
+    /// `vocab` with every word [`fold`]ed, same lists and order (see `folded_captions`).
+    pub folded_vocab: BTreeMap<String, Vec<String>>,
 }
 
 /// One arithmetic identity declared by a grammar; the validation stage evaluates it.
@@ -172,6 +179,11 @@ impl Grammar {
     /// A word list, or an empty slice when the grammar has none of that name.
     pub fn vocab(&self, name: &str) -> &[String] {
         self.vocab.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// [`Self::vocab`] with each word [`fold`]ed (computed when the grammar was loaded).
+    pub fn folded_vocab(&self, name: &str) -> &[String] {
+        self.folded_vocab.get(name).map_or(&[], Vec::as_slice)
     }
 
     pub fn key(&self, role: KeyRole) -> Option<&KeyColumn> {
@@ -498,6 +510,8 @@ pub fn parse_grammar(file: &str, text: &str) -> Result<Grammar, GrammarError> {
         sides: Vec::new(),
         vocab: BTreeMap::new(),
         checks: Vec::new(),
+        folded_captions: Vec::new(),
+        folded_vocab: BTreeMap::new(),
     };
     let mut saw_layout = false;
     for (i, raw_line) in text.lines().enumerate() {
@@ -659,6 +673,12 @@ pub fn parse_grammar(file: &str, text: &str) -> Result<Grammar, GrammarError> {
         ));
     }
     check_references(&g).map_err(|m| invalid(&m))?;
+    g.folded_captions = g.captions.iter().map(|c| fold(c)).collect();
+    g.folded_vocab = g
+        .vocab
+        .iter()
+        .map(|(name, words)| (name.clone(), words.iter().map(|w| fold(w)).collect()))
+        .collect();
     Ok(g)
 }
 

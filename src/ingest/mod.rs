@@ -268,30 +268,33 @@ fn binary_offset(bytes: &[u8]) -> Option<usize> {
 fn split_lines(text: &str) -> (Vec<String>, &'static str) {
     let (mut lf, mut crlf, mut cr) = (0usize, 0usize, 0usize);
     let mut lines = Vec::new();
-    let mut current = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
+    // Each line is copied out of `text` in one piece rather than grown a character at a time (the
+    // reallocations were a visible share of a document's time). Splitting bytes is safe: CR, LF and
+    // form feed are ASCII, never part of a multi-byte UTF-8 sequence.
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // A form feed marks a page break in some extractions; it ends the line like a newline.
+        if matches!(b, b'\r' | b'\n' | b'\x0c') {
+            lines.push(text[start..i].to_owned());
+            if b == b'\r' {
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
                     crlf += 1;
                 } else {
                     cr += 1;
                 }
-                lines.push(std::mem::take(&mut current));
-            }
-            '\n' => {
+            } else if b == b'\n' {
                 lf += 1;
-                lines.push(std::mem::take(&mut current));
             }
-            // A form feed marks a page break in some extractions; it ends the line like a newline.
-            '\x0c' => lines.push(std::mem::take(&mut current)),
-            _ => current.push(c),
+            start = i + 1;
         }
+        i += 1;
     }
-    if !current.is_empty() {
-        lines.push(current);
+    if start < text.len() {
+        lines.push(text[start..].to_owned());
     }
     let endings = match (lf > 0, crlf > 0, cr > 0) {
         (_, false, false) => "LF",

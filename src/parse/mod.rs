@@ -181,10 +181,12 @@ fn build_table<'g>(
     let doc = grammars.document();
     let block_lines = &lines[block.start_line - 1..block.end_line];
     let meta = block_meta(block_lines, block.title_line, doc);
+    // The block's title and caption, folded once for every grammar's captions.
+    let texts = block_texts(block);
     let candidates: Vec<&Grammar> = grammars
         .tables
         .iter()
-        .filter(|g| caption_score(g, block) > 0)
+        .filter(|g| caption_score(g, &texts) > 0)
         .collect();
     let mut best: Option<(FitScore, &Grammar, usize)> = None;
     for g in candidates {
@@ -207,7 +209,7 @@ fn build_table<'g>(
             .iter()
             .filter(|c| !c.optional && !c.headers.iter().any(|h| header_text.contains(&fold(h))))
             .count();
-        let score = (keys_ok, Reverse(missing), caption_score(g, block), matched);
+        let score = (keys_ok, Reverse(missing), caption_score(g, &texts), matched);
         if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
             best = Some((score, g, split));
         }
@@ -283,16 +285,21 @@ fn code_cells(header: &[Line], first_body: Option<&Line>, g: &Grammar) -> usize 
         .unwrap_or(1)
 }
 
-/// Length of the longest caption alias found in the block's title or caption (0: none).
-fn caption_score(g: &Grammar, block: &TableMarker) -> usize {
-    let texts: Vec<String> = [Some(&block.title), block.caption.as_ref()]
+/// The block's title and caption, folded, as [`caption_score`] reads them.
+fn block_texts(block: &TableMarker) -> Vec<String> {
+    [Some(&block.title), block.caption.as_ref()]
         .into_iter()
         .flatten()
         .map(|t| fold(t))
-        .collect();
-    g.captions
+        .collect()
+}
+
+/// Length of the longest caption alias found in the block's title or caption (`texts`, from
+/// [`block_texts`]; 0: none).
+fn caption_score(g: &Grammar, texts: &[String]) -> usize {
+    // The captions were folded when the grammar was loaded.
+    g.folded_captions
         .iter()
-        .map(|c| fold(c))
         .filter(|c| texts.iter().any(|t| t.contains(c.as_str())))
         .map(|c| c.chars().count())
         .max()

@@ -23,12 +23,11 @@ use crate::model::{
 };
 use crate::normalize::Line;
 use crate::normalize::cells::{
-    CJK_SPACE, close_cjk_spaces, fold, fold_char, folded_chars, is_cjk, split_cells,
+    CJK_SPACE, close_cjk_spaces, fold, fold_char, fold_cow, folded_chars, is_cjk, split_cells,
 };
 use crate::normalize::number::{Reading, is_blank_mark, read_amount};
 use crate::normalize::target::{parse_quantity, parse_target};
 use crate::parse::RawTable;
-use crate::parse::markers::in_vocab;
 use std::collections::BTreeMap;
 
 /// Rule name for a cell fragment that wrapped onto a line of its own, joined back to its cell.
@@ -171,6 +170,10 @@ struct Reader<'a, 'g> {
     grid_header: Vec<String>,
     level1: Option<String>,
     level2: Option<String>,
+    /// Looked up for every cell, so prepared once per table: each level-1 word with its folded
+    /// `level2:<word>` list, and the form labels longest first.
+    level2_lists: Vec<(&'g String, &'g [String])>,
+    field_labels: Vec<&'g String>,
 }
 
 impl<'a, 'g> Reader<'a, 'g> {
@@ -179,9 +182,17 @@ impl<'a, 'g> Reader<'a, 'g> {
         repairs: &'a mut Vec<Repair>,
         findings: &'a mut Vec<Anomaly>,
     ) -> Self {
+        let g = table.grammar;
+        let level2_lists = g
+            .vocab(vocab::LEVEL1)
+            .iter()
+            .map(|l1| (l1, g.folded_vocab(&format!("{}{l1}", vocab::LEVEL2_PREFIX))))
+            .collect();
+        let mut field_labels: Vec<&String> = g.vocab(vocab::FIELD).iter().collect();
+        field_labels.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
         Reader {
             table,
-            g: table.grammar,
+            g,
             repairs,
             findings,
             out: Performance::default(),
@@ -194,6 +205,8 @@ impl<'a, 'g> Reader<'a, 'g> {
             grid_header: Vec::new(),
             level1: None,
             level2: None,
+            level2_lists,
+            field_labels,
         }
     }
 
@@ -276,15 +289,24 @@ impl<'a, 'g> Reader<'a, 'g> {
         self.g.vocab(list)
     }
 
+    /// The list's words, folded (when the grammar was loaded).
+    fn folded(&self, list: &str) -> &'g [String] {
+        self.g.folded_vocab(list)
+    }
+
     /// The cell is one of the list's words (compared folded: no spaces, ASCII brackets).
     fn is(&self, list: &str, cell: &str) -> bool {
-        in_vocab(cell, self.words(list))
+        let words = self.folded(list);
+        !words.is_empty() && {
+            let f = fold_cow(cell);
+            words.iter().any(|w| *w == f)
+        }
     }
 
     /// The cell starts with one of the list's words.
     fn starts_with_word(&self, list: &str, cell: &str) -> bool {
-        let f = fold(cell);
-        self.words(list).iter().any(|w| f.starts_with(&fold(w)))
+        let f = fold_cow(cell);
+        self.folded(list).iter().any(|w| f.starts_with(w.as_str()))
     }
 
     fn section_of(&self, cell: &str) -> Option<Block> {
@@ -296,10 +318,10 @@ impl<'a, 'g> Reader<'a, 'g> {
 
     /// `长期绩效指标 1` / `年度绩效目标表` → the grid's horizon. After the word only a number may follow.
     fn grid_horizon(&self, cell: &str) -> Option<&'static str> {
-        let f = fold(cell);
+        let f = fold_cow(cell);
         let opens = |list: &str| {
-            self.words(list).iter().any(|w| {
-                f.strip_prefix(&fold(w))
+            self.folded(list).iter().any(|w| {
+                f.strip_prefix(w.as_str())
                     .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit() || c == ':'))
             })
         };
@@ -322,18 +344,19 @@ impl<'a, 'g> Reader<'a, 'g> {
         if self.level1_of(cell).is_some() {
             return true;
         }
-        let f = fold(cell);
-        self.words(vocab::LEVEL2_SUFFIX).iter().any(|s| {
-            let s = fold(s);
-            f.len() > s.len() && f.ends_with(&s)
-        })
+        let f = fold_cow(cell);
+        self.folded(vocab::LEVEL2_SUFFIX)
+            .iter()
+            .any(|s| f.len() > s.len() && f.ends_with(s.as_str()))
     }
 
     /// The first level a second-level word belongs to, per the `level2:<level1>` lists.
     fn level1_of(&self, level2: &str) -> Option<&'g String> {
-        self.words(vocab::LEVEL1)
+        let f = fold_cow(level2);
+        self.level2_lists
             .iter()
-            .find(|l1| self.is(&format!("{}{l1}", vocab::LEVEL2_PREFIX), level2))
+            .find(|(_, words)| words.iter().any(|w| *w == f))
+            .map(|&(l1, _)| l1)
     }
 
     /// A money amount: a number with no unit or a money unit (`20万元`, `15`), not a count (`1项`).
@@ -371,10 +394,9 @@ impl<'a, 'g> Reader<'a, 'g> {
     /// layout-preserving text) → the row with the two split, logged as a repair.
     fn unglue_label(&mut self, row: &Row) -> Option<Row> {
         let (first, rest) = row.cells.split_first()?;
-        let mut labels: Vec<&String> = self.words(vocab::FIELD).iter().collect();
-        labels.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-        let value = labels
-            .into_iter()
+        let value = self
+            .field_labels
+            .iter()
             .find_map(|l| strip_folded_prefix(first, l).filter(|v| !v.trim().is_empty()))?;
         let label = first.strip_suffix(value).unwrap_or(first).trim().to_owned();
         let value = value.trim().to_owned();
@@ -1029,6 +1051,10 @@ fn strip_folded_prefix<'s>(s: &'s str, word: &str) -> Option<&'s str> {
 /// optional number and colon; anything else after it (`长期绩效目标表`, `目标名称`) is no goal label.
 fn split_goal_label(cell: &str, words: &[String]) -> Option<(String, String)> {
     let t = cell.trim();
+    // Most cells start with no label at all: answer those before sorting the words.
+    if !words.iter().any(|w| t.starts_with(w.as_str())) {
+        return None;
+    }
     let mut words: Vec<&String> = words.iter().collect();
     // Longest first, so a word that extends another is tried before it.
     words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));

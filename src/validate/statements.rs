@@ -18,7 +18,7 @@ use super::table::{CHECK_SKIPPED, ROUNDING_DIFFERENCE};
 use super::{Cx, cell_location, row_label, total_row, unreadable, value};
 use crate::grammar::{Check, Grammar, SideTerms};
 use crate::model::{Fact, Location, Row, Statement, Table};
-use crate::normalize::cells::fold;
+use crate::normalize::cells::{fold, folded_chars};
 use crate::normalize::number::unit_factor;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, BTreeSet};
@@ -423,10 +423,11 @@ struct Figure {
 
 /// Subject keys: folded, quotes removed.
 fn key(s: &str) -> String {
-    fold(s)
-        .chars()
-        .filter(|c| !matches!(c, '"' | '\'' | '「' | '」' | '『' | '』'))
-        .collect()
+    // One pass with one allocation (a key is never longer than `s`): keys are made for every row
+    // name a figure is looked up among.
+    let mut out = String::with_capacity(s.len());
+    out.extend(folded_chars(s).filter(|c| !matches!(c, '"' | '\'' | '「' | '」' | '『' | '』')));
+    out
 }
 
 /// The key after its first `YYYY年` / `YYYY年度` when a name without digits comes before it.
@@ -933,11 +934,14 @@ fn side_column<'t>(t: &'t Table, side: &str) -> Option<&'t str> {
 /// The first row of `side` whose name is one of `names` (folded).
 fn side_figure(cx: &Cx<'_>, t: &Table, side: &str, names: &[String]) -> Option<Figure> {
     let col = side_column(t, side)?;
+    // Each name keyed once, not once per row compared.
+    let keys: Vec<String> = names.iter().map(|w| key(w)).collect();
     let row = t.rows.iter().find(|r| {
         r.side.as_deref() == Some(side)
-            && r.name
-                .as_deref()
-                .is_some_and(|n| names.iter().any(|w| key(w) == key(n)))
+            && r.name.as_deref().is_some_and(|n| {
+                let k = key(n);
+                keys.contains(&k)
+            })
     })?;
     figure(cx, t, row, col)
 }
