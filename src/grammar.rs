@@ -807,6 +807,24 @@ mod tests {
     }
 
     #[test]
+    fn every_grammar_file_is_built_in() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("grammars");
+        let from_dir = GrammarSet::load_dir(&dir).unwrap();
+        let builtin = GrammarSet::builtin().unwrap();
+        let variants = |s: &GrammarSet| {
+            let mut v: Vec<String> = s.tables.iter().map(|g| g.variant.clone()).collect();
+            v.extend(s.vocabularies.keys().cloned());
+            v.sort();
+            v
+        };
+        assert_eq!(
+            variants(&builtin),
+            variants(&from_dir),
+            "list new grammars in BUILTIN"
+        );
+    }
+
+    #[test]
     fn parses_each_directive() {
         let g = parse_grammar(
             "g/x.layout",
@@ -821,6 +839,32 @@ mod tests {
         assert_eq!(g.columns[0].headers, vec!["合计"]);
         assert_eq!(g.columns[1].headers, vec!["小计", "基本支出小计"]);
         assert!(g.columns[2].optional);
+        // A variant: its table name, the file it came from, level cells, side-by-side copies.
+        let g = parse_grammar(
+            "g/basic_final.layout",
+            "layout grid\ntable gpb_basic_expenditure\ncaption 基本支出决算表\n\
+             key code = 科目编码\nlevels 类 | 款\nkey name = 科目名称\ncodes economic 3 5\n\
+             sides 人员经费 | 公用经费\ncolumn 决算数\n",
+        )
+        .unwrap();
+        assert_eq!(
+            (g.name.as_str(), g.variant.as_str()),
+            ("gpb_basic_expenditure", "basic_final")
+        );
+        assert_eq!(g.code_levels, vec!["类", "款"]);
+        assert_eq!(g.sides, vec!["人员经费", "公用经费"]);
+        let e = parse_grammar(
+            "b.layout",
+            "layout grid\ncaption x\nkey name = 名称\nlevels 类 | 款\ncolumn a\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("`levels` needs a `key code` column"),
+            "{e}"
+        );
+        let e =
+            parse_grammar("b.layout", "layout grid\ncaption x\nsides a\ncolumn a\n").unwrap_err();
+        assert!(e.to_string().contains("give two or more"), "{e}");
     }
 
     #[test]
