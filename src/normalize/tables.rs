@@ -761,6 +761,21 @@ mod tests {
     }
 
     #[test]
+    fn caption_with_its_unit_on_the_same_line() {
+        let d = run(&[
+            "某局2025年部门预算",
+            "2025年部门支出预算总表\t单位：元",
+            "功能分类科目编码\t功能分类科目名称\t合计\t基本支出\t项目支出",
+            "201\t一般公共服务支出\t10.00\t6.00\t4.00",
+            "合计\t\t10.00\t6.00\t4.00",
+        ]);
+        let t = d.tables.first().expect("a table");
+        assert_eq!(t.title, "2025年部门支出预算总表");
+        assert_eq!(t.unit.as_deref(), Some("元"));
+        assert_eq!(t.rows.len(), 2);
+    }
+
+    #[test]
     fn level_row_doubling_as_total_row_and_side_by_side_copies() {
         let d = run(&[
             "某局2024年度部门决算",

@@ -371,7 +371,7 @@ pub fn table_blocks(lines: &[Line], parts: &[Part], grammars: &GrammarSet) -> Ve
         blocks.push(TableMarker {
             id: id.clone(),
             title: if title.is_empty() {
-                close_cjk_spaces(&lines[*start].text).into_owned()
+                close_cjk_spaces(caption_text(&lines[*start].text).unwrap_or_default()).into_owned()
             } else {
                 title
             },
@@ -400,20 +400,36 @@ fn caption_line(text: &str) -> Option<()> {
 /// Line `i` opens a caption-started table: it is a caption, and table cells follow within a few
 /// lines (a table of contents or a sentence naming the table has none).
 pub fn is_caption_start(lines: &[Line], i: usize, grammars: &GrammarSet) -> bool {
-    let t = lines[i].text.trim();
+    let Some(t) = caption_text(&lines[i].text) else {
+        return false;
+    };
     if caption_line(t).is_none() {
         return false;
     }
     let f = fold(t);
-    let hit = grammars.tables.iter().flat_map(|g| &g.captions).any(|c| {
-        let c = fold(c);
-        f.ends_with(&c) && f.chars().count() <= c.chars().count() + 16
-    });
+    let n = f.chars().count();
+    let hit = grammars
+        .tables
+        .iter()
+        .flat_map(|g| &g.folded_captions)
+        .any(|c| f.ends_with(c.as_str()) && n <= c.chars().count() + 16);
     hit && lines[i + 1..]
         .iter()
         .filter(|l| !l.text.trim().is_empty() && !is_toc_line(&l.text))
         .take(6)
         .any(|l| split_cells_count(&l.text) >= 2 && meta_pair(l.text.trim()).is_none())
+}
+
+/// The text of a caption line: the line, or its first cell when the other cells are meta pairs
+/// (`2025年部门收支总表⇥单位：元`).
+pub fn caption_text(text: &str) -> Option<&str> {
+    let t = text.trim();
+    if !t.contains('\t') {
+        return Some(t);
+    }
+    let mut cells = t.split('\t').map(str::trim).filter(|c| !c.is_empty());
+    let first = cells.next()?;
+    (meta_pair(first).is_none() && cells.all(|c| meta_pair(c).is_some())).then_some(first)
 }
 
 /// Non-empty cells of a line (TAB-separated, or by runs of spaces in text extracted with layout).
@@ -440,7 +456,7 @@ fn caption_starts(
     let listed: Vec<Option<u32>> = starts
         .iter()
         .map(|&i| {
-            let title = fold(lines[i].text.trim());
+            let title = fold(caption_text(&lines[i].text).unwrap_or_default());
             contents.iter().find(|(t, _)| *t == title).map(|(_, n)| *n)
         })
         .collect();
@@ -457,7 +473,8 @@ fn caption_starts(
                 Some(n) if by_contents => n,
                 _ => k as u32 + 1,
             };
-            (i, format!("表{n}"), Some(lines[i].text.trim().to_owned()))
+            let caption = caption_text(&lines[i].text).unwrap_or_default();
+            (i, format!("表{n}"), Some(caption.to_owned()))
         })
         .collect()
 }

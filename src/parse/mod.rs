@@ -128,6 +128,21 @@ struct BlockMeta {
     content: Vec<Line>,
 }
 
+/// Reads one meta cell (`单位：万元`, `部门：…`, `填报日期：…`) into `meta`; true when it was one.
+fn take_meta(cell: &str, doc: &Grammar, meta: &mut BlockMeta) -> bool {
+    let Some((label, value)) = markers::meta_pair(cell) else {
+        return false;
+    };
+    if markers::in_vocab(&label, doc.vocab("meta_unit")) {
+        meta.unit = markers::money_unit(&value, doc);
+    } else if markers::in_vocab(&label, doc.vocab("meta_department")) {
+        meta.department = Some(value);
+    } else {
+        return markers::in_vocab(&label, doc.vocab("meta_date"));
+    }
+    true
+}
+
 fn block_meta(block_lines: &[Line], title_line: usize, doc: &Grammar) -> BlockMeta {
     let mut meta = BlockMeta {
         department: None,
@@ -135,10 +150,17 @@ fn block_meta(block_lines: &[Line], title_line: usize, doc: &Grammar) -> BlockMe
         content: Vec::new(),
     };
     for line in block_lines {
-        if line.no <= title_line
+        if line.no < title_line
             || line.text.trim().is_empty()
             || markers::is_table_marker(&line.text)
         {
+            continue;
+        }
+        // The title line's own cells after the title (`…收支总表⇥单位：元`) are meta too.
+        if line.no == title_line {
+            for cell in split_cells(&line.text).into_iter().skip(1) {
+                take_meta(cell, doc, &mut meta);
+            }
             continue;
         }
         let mut consumed = false;
@@ -148,17 +170,7 @@ fn block_meta(block_lines: &[Line], title_line: usize, doc: &Grammar) -> BlockMe
             .any(|l: &Line| !l.text.trim().is_empty())
         {
             for cell in split_cells(&line.text) {
-                if let Some((label, value)) = markers::meta_pair(cell) {
-                    if markers::in_vocab(&label, doc.vocab("meta_unit")) {
-                        meta.unit = markers::money_unit(&value, doc);
-                        consumed = true;
-                    } else if markers::in_vocab(&label, doc.vocab("meta_department")) {
-                        meta.department = Some(value);
-                        consumed = true;
-                    } else if markers::in_vocab(&label, doc.vocab("meta_date")) {
-                        consumed = true;
-                    }
-                }
+                consumed |= take_meta(cell, doc, &mut meta);
             }
         }
         if !consumed {
