@@ -566,3 +566,51 @@ fn injected_copy_differs_from_the_original_only_where_errors_were_injected() {
         "the missing table is reported"
     );
 }
+
+/// The lines of two real PDFs as `cnbudget text` prints them (TAB-separated cells, page prefixes
+/// removed), kept in `tests/fixtures/shanghai_text/`: as text input they give the PDF's tables,
+/// row for row, with the same findings — the layouts live in the grammars, not in the PDF reader.
+#[test]
+fn text_renditions_give_the_pdfs_tables() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let grammars = GrammarSet::builtin().expect("grammars");
+    for pdf in [OFFICE_2025, SOCIAL_WORK_2024] {
+        let from_pdf = realdoc(pdf);
+        let text = root
+            .join("tests/fixtures/shanghai_text")
+            .join(pdf.replace(".pdf", ".txt"));
+        let from_text = process_file(&text, &grammars).expect("text rendition reads");
+        let rows = |d: &Dataset| {
+            d.tables
+                .iter()
+                .map(|t| {
+                    let rows: Vec<_> = t
+                        .rows
+                        .iter()
+                        .map(|r| {
+                            (
+                                r.side.clone(),
+                                r.code.clone(),
+                                r.name.clone(),
+                                r.values.clone(),
+                            )
+                        })
+                        .collect();
+                    (t.id.clone(), t.variant.clone(), t.unit.clone(), rows)
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(rows(&from_text), rows(&from_pdf), "{pdf}");
+        assert_eq!(from_text.tables.len(), 9, "{pdf}");
+        let rules = |d: &Dataset| {
+            let mut v: Vec<(&str, usize)> = d
+                .anomalies
+                .iter()
+                .map(|a| (a.rule, a.location.line))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(rules(&from_text), rules(&from_pdf), "{pdf}");
+    }
+}
