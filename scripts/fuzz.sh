@@ -56,7 +56,8 @@ run() {
     fi
     case $name in
         text) seed "$root/fuzz/$corpus" "$root"/samples/*.txt \
-            "$root"/tests/fixtures/variants/*.txt "$root"/tests/fixtures/malformed/*.txt ;;
+            "$root"/tests/fixtures/variants/*.txt "$root"/tests/fixtures/malformed/*.txt \
+            "$root"/tests/fixtures/shanghai_text/*.txt ;;
         pdf) seed "$root/fuzz/$corpus" "$root"/samples/pdf/*.pdf \
             "$root"/tests/fixtures/realdocs/*.pdf "$root"/tests/fixtures/malformed/*.pdf ;;
         *) echo "unknown target: $name (text, pdf or all)" >&2; exit 2 ;;
