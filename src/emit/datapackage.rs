@@ -23,6 +23,7 @@ fn description(name: &str) -> &'static str {
         "document_id" => "The document's output name (its JSON file is <document_id>.json)",
         "fiscal_year" => "The budget year the document is for",
         "phase" => "预算 (budget) or 决算 (final accounts)",
+        "scope" => "部门 (a department's consolidated disclosure) or 单位 (one budget unit's)",
         "table_id" => "The table as the document numbers it (表1, 表5-1)",
         "row_code" => "The row's 科目 or unit code",
         "row_parent" => "The code of the row one level up in the 类/款/项 hierarchy",
