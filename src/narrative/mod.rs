@@ -21,6 +21,7 @@ mod quantity;
 mod sections;
 mod statements;
 mod vocab;
+pub(crate) use vocab::alternation;
 
 use crate::grammar::GrammarSet;
 use crate::model::{Fact, Narrative, Repair, Statement, Table};

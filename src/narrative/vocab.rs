@@ -256,7 +256,7 @@ fn changes(g: &Grammar) -> Vec<(String, Sign)> {
 }
 
 /// An alternation of the words, longest first, each escaped.
-fn alternation(words: &[String]) -> Option<String> {
+pub(crate) fn alternation(words: &[String]) -> Option<String> {
     let mut w: Vec<&String> = words.iter().filter(|w| !w.is_empty()).collect();
     if w.is_empty() {
         return None;

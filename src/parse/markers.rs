@@ -275,7 +275,7 @@ fn standalone_heads(lines: &[Line], grammars: &GrammarSet) -> Vec<Head> {
 /// The table of contents: from a `目录` line over its entries (numbered, dotted or part headings)
 /// and blank lines. Empty when there is no `目录` line.
 pub fn contents_range(lines: &[Line]) -> std::ops::Range<usize> {
-    let Some(start) = lines.iter().position(|l| fold(&l.text) == "目录") else {
+    let Some(start) = lines.iter().position(|l| is_contents_heading(&l.text)) else {
         return 0..0;
     };
     let entry = |l: &Line| {
@@ -303,8 +303,8 @@ fn is_standalone_heading(t: &str, doc: &Grammar) -> bool {
     let f = fold(t);
     ["narrative_part", "glossary_part"]
         .iter()
-        .flat_map(|v| doc.vocab(v))
-        .any(|w| f.ends_with(&fold(w)))
+        .flat_map(|v| doc.folded_vocab(v))
+        .any(|w| f.ends_with(w.as_str()))
 }
 
 /// Splits the document into table blocks. A block runs from its `表 N` marker to the next marker
@@ -390,11 +390,16 @@ fn is_title_line(text: &str) -> bool {
     !t.contains('\t') && meta_pair(t).is_none() && t.chars().count() <= 60
 }
 
-/// A line that is a grammar's caption, possibly after a year or department (`2025年部门财务收支预算
-/// 总表`): at most 16 characters more than the caption, and no cells.
-fn caption_line(text: &str) -> Option<()> {
+/// A line that may be a caption: short text, no cells, not a contents entry. (Whether it names a
+/// table is for `is_caption_start`.)
+fn is_caption_line(text: &str) -> bool {
     let t = text.trim();
-    (!t.is_empty() && !t.contains('\t') && !is_toc_line(t) && t.chars().count() <= 60).then_some(())
+    !t.is_empty() && !t.contains('\t') && !is_toc_line(t) && t.chars().count() <= 60
+}
+
+/// The `目录` line that opens a table of contents (`目 录` too).
+pub fn is_contents_heading(text: &str) -> bool {
+    fold_eq(text, "目录")
 }
 
 /// Line `i` opens a caption-started table: it is a caption, and table cells follow within a few
@@ -403,7 +408,7 @@ pub fn is_caption_start(lines: &[Line], i: usize, grammars: &GrammarSet) -> bool
     let Some(t) = caption_text(&lines[i].text) else {
         return false;
     };
-    if caption_line(t).is_none() {
+    if !is_caption_line(t) {
         return false;
     }
     let f = fold(t);
@@ -575,7 +580,7 @@ pub fn cover(lines: &[Line], doc: &Grammar) -> Cover {
     let mut text = String::new();
     for line in lines.iter().filter(|l| !l.text.trim().is_empty()).take(4) {
         let t = line.text.trim();
-        if fold(t) == "目录"
+        if is_contents_heading(t)
             || t.contains('\t')
             || is_toc_line(t)
             || part_heading(t).is_ok()

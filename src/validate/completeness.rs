@@ -680,7 +680,7 @@ fn toc_tables<'g>(cx: &Cx<'g>, parts: &[markers::Part]) -> Vec<(usize, String, V
     let mut toc = Vec::new();
     let captions = OnceCell::new();
     for l in lines.iter().take(first_part.saturating_sub(1)) {
-        if fold(&l.text) == "目录" {
+        if markers::is_contents_heading(&l.text) {
             in_contents = true;
             continue;
         }
@@ -747,7 +747,7 @@ impl<'p> UnreadTitles<'p> {
         let contents_start = cx
             .lines
             .iter()
-            .find(|l| l.no < first_part && fold(&l.text) == "目录")
+            .find(|l| l.no < first_part && markers::is_contents_heading(&l.text))
             .map_or(first_part, |l| l.no);
         let in_contents = |no: usize| (contents_start..first_part).contains(&no);
         cx.lines
@@ -946,13 +946,13 @@ fn empty_tables(cx: &mut Cx<'_>) {
 
 fn notes_of_empty_tables(cx: &mut Cx<'_>) {
     let d = cx.d;
-    let words = cx.grammars.document().vocab("note_empty");
+    let words = cx.grammars.document().folded_vocab("note_empty");
     for t in &d.tables {
         let Some(note) = t.note.as_deref() else {
             continue;
         };
         let folded = fold(note);
-        if !words.iter().any(|w| folded.contains(&fold(w))) {
+        if !words.iter().any(|w| folded.contains(w.as_str())) {
             continue;
         }
         let printed = t.rows.iter().find_map(|r| {

@@ -264,15 +264,13 @@ pub fn side_total_row<'t>(
     doc: &crate::grammar::Grammar,
     side: &str,
 ) -> Option<&'t Row> {
-    let totals = doc.vocab("total_row");
+    let totals = doc.folded_vocab("total_row");
     t.rows.iter().find(|r| {
         r.side.as_deref() == Some(side)
             && r.code.is_none()
             && r.name.as_deref().is_some_and(|n| {
                 let n = crate::normalize::cells::fold(n);
-                totals
-                    .iter()
-                    .any(|w| n.ends_with(&crate::normalize::cells::fold(w)))
+                totals.iter().any(|w| n.ends_with(w.as_str()))
             })
     })
 }

@@ -3149,22 +3149,9 @@ struct PairPatterns {
 
 impl PairPatterns {
     fn new(g: &Grammar) -> Option<Self> {
-        let alt = |names: &[&str]| -> Option<String> {
-            let mut w: Vec<&String> = names
-                .iter()
-                .flat_map(|n| g.vocab(n))
-                .filter(|w| !w.is_empty())
-                .collect();
-            if w.is_empty() {
-                return None;
-            }
-            w.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-            Some(
-                w.iter()
-                    .map(|w| regex::escape(w))
-                    .collect::<Vec<_>>()
-                    .join("|"),
-            )
+        let alt = |names: &[&str]| {
+            let words: Vec<String> = names.iter().flat_map(|n| g.vocab(n)).cloned().collect();
+            crate::narrative::alternation(&words)
         };
         let budget = alt(&["final_budget_word"])?;
         let actual = alt(&["final_actual_word"])?;
