@@ -58,6 +58,10 @@ enum Command {
         /// Skip documents whose content and tool version match their existing output.
         #[arg(long)]
         incremental: bool,
+        /// Indent each document's JSON for reading (default: one line, the same bytes as its
+        /// dataset.jsonl line; `jq .` indents it too).
+        #[arg(long)]
+        pretty: bool,
         /// No progress bar and no closing summary line on stderr.
         #[arg(long, short)]
         quiet: bool,
@@ -215,6 +219,7 @@ fn run() -> anyhow::Result<ExitCode> {
             tolerance_wan,
             tolerance_yuan,
             incremental,
+            pretty,
             quiet,
             max_stream_bytes,
             max_document_bytes,
@@ -271,6 +276,7 @@ fn run() -> anyhow::Result<ExitCode> {
                     limits: &limits,
                     timeout,
                     incremental,
+                    pretty,
                     progress: Some(&on_done),
                 },
             )?;

@@ -1,8 +1,9 @@
 //! Emit: the only module that knows the JSON wire format and writes output files.
 //!
 //! ## Wire format
-//! - `<name>.json`, one per document: a [`Dataset`] (see `docs/schema.json`), pretty-printed UTF-8
-//!   with a trailing newline. Amounts are strings; objects keep the field order of `model.rs`.
+//! - `<name>.json`, one per document: a [`Dataset`] (see `docs/schema.json`), UTF-8 JSON on one line
+//!   with a trailing newline (the same bytes as its `dataset.jsonl` line), or indented with `--pretty`.
+//!   Amounts are strings; objects keep the field order of `model.rs`.
 //! - `summary.json`: a [`Summary`] with one [`SummaryEntry`] per input, in input order.
 //! - `report.md`: the findings of the batch for people ([`report`]).
 //!
@@ -30,7 +31,7 @@ pub struct Summary {
 }
 
 /// One input's outcome.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SummaryEntry {
     pub input: String,
     /// The output file name inside the output directory (null when failed).
@@ -109,6 +110,15 @@ pub fn to_json<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
     let mut s = serde_json::to_string_pretty(value)?;
     s.push('\n');
     Ok(s)
+}
+
+/// Serializes a value as compact JSON on one line with a trailing newline: a document's `<id>.json`
+/// and its `dataset.jsonl` line.
+pub fn to_json_line<T: Serialize>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
+    let mut line = Vec::with_capacity(128 * 1024);
+    serde_json::to_writer(&mut line, value)?;
+    line.push(b'\n');
+    Ok(line)
 }
 
 /// A document's JSON in its two forms, from one serialization: pretty with a trailing newline (as

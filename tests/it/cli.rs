@@ -265,6 +265,43 @@ fn incremental_rerun_skips_unchanged_documents() {
     assert!(out.join("a.json").exists());
 }
 
+/// A document's JSON is its dataset.jsonl line; `--pretty` indents it (the line stays one line), and
+/// an incremental rerun asking for the other form writes the documents again.
+#[test]
+fn document_json_is_its_dataset_line_or_indented_with_pretty() {
+    let dir = temp_dir("pretty");
+    let inputs = dir.join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/000_163e4aab9eba8502.txt");
+    std::fs::copy(&sample, inputs.join("a.txt")).unwrap();
+    let out = dir.join("out");
+    let run = |extra: &[&str]| {
+        let s = bin()
+            .args(["extract", "--quiet", "--incremental", "--out"])
+            .arg(&out)
+            .arg(&inputs)
+            .args(extra)
+            .status()
+            .unwrap();
+        assert!(s.success());
+        (
+            std::fs::read_to_string(out.join("a.json")).unwrap(),
+            std::fs::read_to_string(out.join("dataset.jsonl")).unwrap(),
+        )
+    };
+    let (json, line) = run(&[]);
+    assert_eq!(json, line);
+    assert_eq!(json.lines().count(), 1);
+    let (pretty, line2) = run(&["--pretty"]);
+    assert_eq!(line2, line);
+    assert!(pretty.lines().count() > 1000, "not indented");
+    let compact: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let indented: serde_json::Value = serde_json::from_str(&pretty).unwrap();
+    assert_eq!(compact, indented);
+    let (again, _) = run(&[]);
+    assert_eq!(again, json);
+}
+
 /// Resource limits are flags; a document past one fails with a message naming the limit and the flag.
 #[test]
 fn limit_flags_fail_a_document_naming_the_limit() {

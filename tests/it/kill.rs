@@ -18,14 +18,7 @@ const DONE_BEFORE_KILL: usize = 3;
 const BOUND: Duration = Duration::from_secs(120);
 
 /// What each document leaves under `.parts/`, besides its `<id>.json` in the output directory.
-const PART_SUFFIXES: &[&str] = &[
-    ".jsonl",
-    ".cells.csv",
-    ".anomalies.csv",
-    ".documents.csv",
-    ".report.md",
-    ".entry.json",
-];
+const PART_SUFFIX: &str = ".part";
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("cnbudget-it-{name}-{}", std::process::id()));
@@ -100,35 +93,31 @@ fn check_only_complete_files(out: &Path) {
                 .records()
                 .all(|r| r.is_ok()),
             "md" => true,
+            "part" => cnbudget::batch::DocumentParts::decode(text.as_bytes()).is_ok(),
             _ => panic!(
                 "{} is neither an output nor a temporary file",
                 path.display()
             ),
         };
-        let cut = !text.is_empty() && !text.ends_with('\n') && kind != "json";
+        let cut = !text.is_empty() && !text.ends_with('\n') && kind != "json" && kind != "part";
         assert!(complete && !cut, "{} is not complete", path.display());
     }
     check_parts_alike(&out.join(".parts"));
 }
 
-/// The inputs are one text under different names, so each kind of part is the same bytes for
-/// every document once its name is taken out: a part cut short would differ.
+/// The inputs are one text under names of one length, so every bundle is the same bytes once its
+/// name is taken out: a bundle cut short would differ.
 fn check_parts_alike(parts: &Path) {
-    let mut first: BTreeMap<&str, (String, Vec<u8>)> = BTreeMap::new();
+    let mut first: Option<(String, String)> = None;
     for path in walk(parts) {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let Some((suffix, id)) = PART_SUFFIXES
-            .iter()
-            .find_map(|s| name.strip_suffix(s).map(|id| (*s, id.to_owned())))
-        else {
+        let Some(id) = name.strip_suffix(PART_SUFFIX) else {
             continue;
         };
-        let text = std::fs::read_to_string(&path).unwrap().replace(&id, "ID");
-        let (seen, reference) = first
-            .entry(suffix)
-            .or_insert_with(|| (name.clone(), text.clone().into_bytes()));
+        let text = std::fs::read_to_string(&path).unwrap().replace(id, "ID");
+        let (seen, reference) = first.get_or_insert_with(|| (name.clone(), text.clone()));
         assert!(
-            text.as_bytes() == reference.as_slice(),
+            &text == reference,
             "{name} differs from {seen} beyond the name"
         );
     }
@@ -147,14 +136,16 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// The modification time of each document finished before the kill: those whose last part,
-/// `.entry.json`, was written.
+/// The modification time of each document finished before the kill: those whose bundle, written
+/// last, is there.
 fn finished(out: &Path) -> BTreeMap<PathBuf, SystemTime> {
     document_jsons(out)
         .into_iter()
         .filter(|json| {
             let id = json.file_stem().unwrap().to_string_lossy();
-            out.join(".parts").join(format!("{id}.entry.json")).exists()
+            out.join(".parts")
+                .join(format!("{id}{PART_SUFFIX}"))
+                .exists()
         })
         .map(|json| {
             let modified = std::fs::metadata(&json).unwrap().modified().unwrap();

@@ -1,17 +1,19 @@
 //! Batch: many documents in parallel, each written as soon as it is done, then the batch-wide files.
 //!
 //! Each input gets an id (its file stem, `-2`, `-3`… added in input order on a collision) and, once
-//! processed, its own files: `<id>.json` and the parts the batch files are made of, under `.parts/`
-//! (`<id>.jsonl`, `<id>.cells.csv`, `<id>.anomalies.csv`, `<id>.documents.csv`, `<id>.report.md`,
-//! `<id>.entry.json`). Nothing of a document is kept in memory after its parts are written, so memory
-//! stays flat however large the batch. When every document is done the batch files — `summary.json`,
-//! `dataset.jsonl`, `cells.csv`, `anomalies.csv`, `documents.csv`, `report.md`, `datapackage.json` —
-//! are assembled by concatenating the parts in input order, so the bytes do not depend on the thread
-//! count.
+//! processed, two files: `<id>.json` and `.parts/<id>.part`, a [`DocumentParts`] bundle holding the
+//! document's summary entry and its share of each batch file (its `dataset.jsonl` line, `cells.csv`,
+//! `anomalies.csv` and `documents.csv` rows, `report.md` section). Nothing of a document is kept in
+//! memory after its files are written, so memory stays flat however large the batch. When every
+//! document is done the batch files — `summary.json`, `dataset.jsonl`, `cells.csv`, `anomalies.csv`,
+//! `documents.csv`, `report.md`, `datapackage.json` — are assembled from the bundles in input order,
+//! so the bytes do not depend on the thread count.
 //!
-//! Every file is written atomically (temporary name, then rename): a killed run leaves only complete
-//! files. With `incremental`, a document whose `.entry.json` records the same content hash and tool
-//! version is not processed again, so a rerun finishes what a killed run left.
+//! Every file is written atomically (temporary name, then rename), the bundle last: a killed run
+//! leaves only complete files, and a bundle says its document is done. With `incremental`, a document
+//! whose bundle records the same content hash, tool version and JSON form is not processed again, so
+//! a rerun finishes what a killed run left. One bundle per document, rather than a file per batch
+//! file, keeps a document's file-system work to two files.
 //!
 //! A document that fails — unreadable, not a disclosure, or a bug that panics — is recorded with its
 //! error, and the batch goes on.
@@ -45,6 +47,8 @@ pub struct BatchOptions<'a> {
     pub timeout: Option<std::time::Duration>,
     /// Skip documents whose content hash and tool version match their existing output.
     pub incremental: bool,
+    /// Write each document's JSON indented for reading (the default is one line, as in dataset.jsonl).
+    pub pretty: bool,
     /// Called after each document (for a progress display): `(done, failed)` so far.
     pub progress: Option<&'a (dyn Fn(&SummaryEntry) + Sync)>,
 }
@@ -108,29 +112,32 @@ pub fn document_ids(inputs: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
-/// The part files of one document.
+mod parts;
+
+pub use parts::{DocumentParts, PartError};
+
+/// Where one document's bundle lives.
 struct Parts {
     dir: PathBuf,
     id: String,
 }
 
 impl Parts {
-    fn path(&self, ext: &str) -> PathBuf {
-        self.dir.join(format!("{}.{ext}", self.id))
+    fn path(&self) -> PathBuf {
+        self.dir.join(format!("{}.part", self.id))
     }
 
-    fn write(&self, ext: &str, bytes: &[u8]) -> std::io::Result<()> {
-        emit::write_atomic(&self.path(ext), bytes)
+    /// Writes the bundle: last, so that its presence says the document is done.
+    fn write(&self, bundle: &DocumentParts) -> std::io::Result<()> {
+        let bytes = bundle.encode().map_err(std::io::Error::other)?;
+        emit::write_atomic(&self.path(), &bytes)
     }
 }
 
-const PART_EXTS: &[&str] = &[
-    "jsonl",
-    "cells.csv",
-    "anomalies.csv",
-    "documents.csv",
-    "report.md",
-];
+/// The form of each document's `<id>.json`.
+fn json_form(pretty: bool) -> &'static str {
+    if pretty { "pretty" } else { "compact" }
+}
 
 /// Processes every input and writes the outputs; returns the summary (already written).
 pub fn run_batch(paths: &[PathBuf], opts: &BatchOptions<'_>) -> anyhow::Result<Summary> {
@@ -163,9 +170,17 @@ pub fn run_batch(paths: &[PathBuf], opts: &BatchOptions<'_>) -> anyhow::Result<S
             dir: parts_dir.clone(),
             id: id.clone(),
         };
-        write_failed_parts(&parts, &input, "", &error)?;
+        let entry = SummaryEntry::failed(input.clone(), error.clone());
+        parts.write(&failed_parts(
+            &id,
+            &input,
+            "",
+            &error,
+            entry.clone(),
+            opts.pretty,
+        )?)?;
         extra_parts.push(id.clone());
-        entries.push(SummaryEntry::failed(input, error));
+        entries.push(entry);
     }
     let failed = entries.iter().filter(|e| e.status == "failed").count();
     let summary = Summary {
@@ -198,7 +213,7 @@ fn one_document(path: &Path, parts: &Parts, opts: &BatchOptions<'_>) -> SummaryE
         }
     };
     if opts.incremental
-        && let Some(entry) = reusable(parts, &sha256())
+        && let Some(entry) = reusable(parts, &sha256(), opts.pretty)
     {
         return entry;
     }
@@ -221,39 +236,37 @@ fn one_document(path: &Path, parts: &Parts, opts: &BatchOptions<'_>) -> SummaryE
     };
     let json_path = opts.out_dir.join(format!("{}.json", parts.id));
     let written = result.and_then(|(d, lines)| {
-        write_ok_parts(parts, &json_path, &d, &lines)
+        let entry = SummaryEntry::ok(input.clone(), format!("{}.json", parts.id), &d)
+            .with_sha256(&d.source.sha256);
+        write_ok(parts, &json_path, &d, &lines, entry.clone(), opts.pretty)
             .map_err(|e| format!("{input}: cannot write output: {e}"))?;
-        Ok(
-            SummaryEntry::ok(input.clone(), format!("{}.json", parts.id), &d)
-                .with_sha256(&d.source.sha256),
-        )
+        Ok(entry)
     });
     match written {
-        Ok(entry) => finish(parts, entry),
+        Ok(entry) => entry,
         Err(error) => {
             // A stale JSON from an earlier, successful run must not outlive this failure.
             let _ = std::fs::remove_file(&json_path);
             let sha256 = sha256();
-            if let Err(e) = write_failed_parts(parts, &input, &sha256, &error) {
-                return SummaryEntry::failed(
+            let entry = SummaryEntry::failed(input.clone(), error.clone()).with_sha256(&sha256);
+            let recorded = failed_parts(
+                &parts.id,
+                &input,
+                &sha256,
+                &error,
+                entry.clone(),
+                opts.pretty,
+            )
+            .and_then(|bundle| parts.write(&bundle));
+            match recorded {
+                Ok(()) => entry,
+                Err(e) => SummaryEntry::failed(
                     input,
                     format!("{error}; and cannot write its record: {e}"),
-                );
+                ),
             }
-            finish(
-                parts,
-                SummaryEntry::failed(input, error).with_sha256(&sha256),
-            )
         }
     }
-}
-
-/// Records the entry last: its presence says every other part of the document is complete.
-fn finish(parts: &Parts, entry: SummaryEntry) -> SummaryEntry {
-    if let Ok(json) = emit::to_json(&entry) {
-        let _ = parts.write("entry.json", json.as_bytes());
-    }
-    entry
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
@@ -264,61 +277,86 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "panic".into())
 }
 
-/// The previous entry, when it is for the same bytes, was made by this version, and all parts exist.
-fn reusable(parts: &Parts, sha256: &str) -> Option<SummaryEntry> {
-    let text = std::fs::read_to_string(parts.path("entry.json")).ok()?;
-    let entry: SummaryEntry = serde_json::from_str(&text).ok()?;
-    let same = !sha256.is_empty() && entry.sha256 == sha256 && entry.tool_version == TOOL_VERSION;
+/// The previous entry, when it is for the same bytes, was made by this version with the same JSON
+/// form, and its output exists.
+fn reusable(parts: &Parts, sha256: &str, pretty: bool) -> Option<SummaryEntry> {
+    let bytes = std::fs::read(parts.path()).ok()?;
+    let bundle = DocumentParts::decode(&bytes).ok()?;
+    let entry = bundle.entry;
+    let same = !sha256.is_empty()
+        && entry.sha256 == sha256
+        && entry.tool_version == TOOL_VERSION
+        && bundle.json_form == json_form(pretty);
     let output_there = match (&entry.output, parts.dir.parent()) {
         (Some(name), Some(out)) => out.join(name).exists(),
         (None, _) => true,
         (Some(_), None) => false,
     };
-    let complete = output_there && PART_EXTS.iter().all(|e| parts.path(e).exists());
-    (same && complete).then_some(entry)
+    (same && output_there).then_some(entry)
 }
 
 fn csv_bytes(rows: &[Vec<String>]) -> std::io::Result<Vec<u8>> {
     tabular::to_csv(rows).map_err(std::io::Error::other)
 }
 
-fn write_ok_parts(
+/// Writes a processed document: its JSON, then its bundle.
+fn write_ok(
     parts: &Parts,
     json_path: &Path,
     d: &crate::model::Dataset,
     lines: &[crate::normalize::Line],
+    entry: SummaryEntry,
+    pretty: bool,
 ) -> std::io::Result<()> {
-    let (json, line) = emit::to_json_and_line(d).map_err(std::io::Error::other)?;
-    emit::write_atomic(json_path, &json)?;
-    parts.write("jsonl", &line)?;
+    // The compact JSON is the document's dataset.jsonl line as well: one serialization serves both.
+    let line = if pretty {
+        let (json, line) = emit::to_json_and_line(d).map_err(std::io::Error::other)?;
+        emit::write_atomic(json_path, &json)?;
+        line
+    } else {
+        let line = emit::to_json_line(d).map_err(std::io::Error::other)?;
+        emit::write_atomic(json_path, &line)?;
+        line
+    };
     let cells = tabular::cells_csv(&parts.id, d).map_err(std::io::Error::other)?;
-    parts.write("cells.csv", &cells)?;
-    parts.write(
-        "anomalies.csv",
-        &csv_bytes(&tabular::anomalies(&parts.id, d))?,
-    )?;
-    parts.write(
-        "documents.csv",
-        &csv_bytes(&[tabular::document(&parts.id, d)])?,
-    )?;
-    parts.write("report.md", report::document_section(d, lines).as_bytes())
+    let bundle = DocumentParts {
+        entry,
+        json_form: json_form(pretty).into(),
+        sections: [
+            line,
+            cells,
+            csv_bytes(&tabular::anomalies(&parts.id, d))?,
+            csv_bytes(&[tabular::document(&parts.id, d)])?,
+            report::document_section(d, lines).into_bytes(),
+        ],
+    };
+    parts.write(&bundle)
 }
 
-fn write_failed_parts(
-    parts: &Parts,
+/// The bundle of a document that failed: its row in documents.csv and its report section.
+fn failed_parts(
+    id: &str,
     input: &str,
     sha256: &str,
     error: &str,
-) -> std::io::Result<()> {
-    parts.write("jsonl", b"")?;
-    parts.write("cells.csv", b"")?;
-    parts.write("anomalies.csv", b"")?;
-    let row = tabular::failed_document(&parts.id, input, sha256, error);
-    parts.write("documents.csv", &csv_bytes(&[row])?)?;
-    parts.write("report.md", report::failed_section(input, error).as_bytes())
+    entry: SummaryEntry,
+    pretty: bool,
+) -> std::io::Result<DocumentParts> {
+    let row = tabular::failed_document(id, input, sha256, error);
+    Ok(DocumentParts {
+        entry,
+        json_form: json_form(pretty).into(),
+        sections: [
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            csv_bytes(&[row])?,
+            report::failed_section(input, error).into_bytes(),
+        ],
+    })
 }
 
-/// Writes the batch-wide files from the parts, in input order.
+/// Writes the batch-wide files from the bundles, in input order.
 fn assemble(out: &Path, parts_dir: &Path, ids: &[String], summary: &Summary) -> anyhow::Result<()> {
     let write = |name: &str, bytes: &[u8]| {
         emit::write_durable(&out.join(name), bytes)
@@ -327,43 +365,73 @@ fn assemble(out: &Path, parts_dir: &Path, ids: &[String], summary: &Summary) -> 
     write("summary.json", emit::to_json(summary)?.as_bytes())?;
     let descriptor = datapackage::descriptor(TOOL_VERSION);
     write("datapackage.json", emit::to_json(&descriptor)?.as_bytes())?;
-    let concat = |name: &str, ext: &str, header: Vec<u8>| -> anyhow::Result<()> {
+    let headers = [
+        Vec::new(),
+        tabular::header(tabular::CELLS_HEADER)?,
+        tabular::header(tabular::ANOMALIES_HEADER)?,
+        tabular::header(tabular::DOCUMENTS_HEADER)?,
+        report::batch_report(summary, &[]).into_bytes(),
+    ];
+    let mut files = Vec::with_capacity(parts::SECTIONS.len());
+    for (name, header) in parts::SECTIONS.iter().zip(&headers) {
+        files.push(BatchFile::create(out, name, header)?);
+    }
+    for id in ids {
+        let path = parts_dir.join(format!("{id}.part"));
+        // Every id was given a bundle in this run or reused one that decoded; one that is gone now
+        // was removed under the running batch.
+        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        let bundle =
+            DocumentParts::decode(&bytes).with_context(|| format!("reading {}", path.display()))?;
+        for (file, section) in files.iter_mut().zip(&bundle.sections) {
+            file.append(section)?;
+        }
+    }
+    for file in files {
+        file.commit()?;
+    }
+    Ok(())
+}
+
+/// A batch file being assembled under a temporary name, renamed into place once complete.
+struct BatchFile {
+    tmp: PathBuf,
+    target: PathBuf,
+    writer: std::io::BufWriter<std::fs::File>,
+}
+
+impl BatchFile {
+    fn create(out: &Path, name: &str, header: &[u8]) -> anyhow::Result<Self> {
         let target = out.join(name);
         let tmp = out.join(format!(".{name}.tmp-{}", std::process::id()));
-        let mut f = std::io::BufWriter::new(
-            std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?,
-        );
-        f.write_all(&header)?;
-        for id in ids {
-            let part = parts_dir.join(format!("{id}.{ext}"));
-            if let Ok(mut src) = std::fs::File::open(&part) {
-                std::io::copy(&mut src, &mut f)
-                    .with_context(|| format!("reading {}", part.display()))?;
-            }
-        }
-        f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        std::fs::rename(&tmp, &target).with_context(|| format!("writing {}", target.display()))?;
-        Ok(())
-    };
-    concat("dataset.jsonl", "jsonl", Vec::new())?;
-    concat(
-        "cells.csv",
-        "cells.csv",
-        tabular::header(tabular::CELLS_HEADER)?,
-    )?;
-    concat(
-        "anomalies.csv",
-        "anomalies.csv",
-        tabular::header(tabular::ANOMALIES_HEADER)?,
-    )?;
-    concat(
-        "documents.csv",
-        "documents.csv",
-        tabular::header(tabular::DOCUMENTS_HEADER)?,
-    )?;
-    let head = report::batch_report(summary, &[]);
-    concat("report.md", "report.md", head.into_bytes())?;
-    Ok(())
+        let file =
+            std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        let mut batch_file = BatchFile {
+            tmp,
+            target,
+            writer: std::io::BufWriter::with_capacity(1 << 20, file),
+        };
+        batch_file.append(header)?;
+        Ok(batch_file)
+    }
+
+    fn append(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        self.writer
+            .write_all(bytes)
+            .with_context(|| format!("writing {}", self.tmp.display()))
+    }
+
+    /// Flushes to the disk and renames into place.
+    fn commit(self) -> anyhow::Result<()> {
+        let context = || format!("writing {}", self.target.display());
+        let file = self
+            .writer
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(context)?;
+        file.sync_all().with_context(context)?;
+        std::fs::rename(&self.tmp, &self.target).with_context(context)
+    }
 }
 
 #[cfg(test)]
