@@ -232,12 +232,18 @@ static PAGE_NUMBER_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// A decorated page number on a line of its own (`- 12 -`, `— 12 —`, `第 12 页`, `12 / 40`).
 /// A bare number is kept: it may be content.
 pub(crate) fn is_page_number(text: &str) -> bool {
-    // Every line the regex takes opens with a dash, `第` or a digit (`char::is_numeric` covers every
-    // `\d`); it runs for every line of a document, so the others are turned away first.
-    text.chars()
-        .next()
-        .is_some_and(|c| c.is_numeric() || matches!(c, '-' | '—' | '–' | '－' | '~' | '第'))
-        && PAGE_NUMBER_LINE.is_match(text)
+    // Every line the regex takes opens with a dash, `第`, or a digit and then has a `/`
+    // (`char::is_numeric` covers every `\d`). It runs for every line of a document, table rows
+    // (which open with a code) included, so the others are turned away first.
+    let Some(first) = text.chars().next() else {
+        return false;
+    };
+    let candidate = if first.is_numeric() {
+        text.contains('/')
+    } else {
+        matches!(first, '-' | '—' | '–' | '－' | '~' | '第')
+    };
+    candidate && PAGE_NUMBER_LINE.is_match(text)
 }
 
 fn tail_chars(s: &str, n: usize) -> &str {
