@@ -190,8 +190,14 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<SourceText, IngestError> {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    let mut hex = String::with_capacity(2 * digest.len());
+    for b in digest.iter() {
+        hex.push(char::from(HEX[usize::from(b >> 4)]));
+        hex.push(char::from(HEX[usize::from(b & 0xF)]));
+    }
+    hex
 }
 
 fn decode_text(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), IngestError> {
@@ -233,7 +239,9 @@ fn decode_text(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), Inge
             });
         }
         match std::str::from_utf8(bytes) {
-            Ok(s) => (s.to_owned(), "UTF-8"),
+            // The bytes were checked for control characters above, and in UTF-8 a control
+            // character is exactly a control byte: the check of the text below would repeat it.
+            Ok(s) => return Ok((s.to_owned(), "UTF-8")),
             Err(utf8_err) => {
                 let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
                 if had_errors {
@@ -246,7 +254,8 @@ fn decode_text(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), Inge
             }
         }
     };
-    if let Some(offset) = text.find(|c: char| is_binary_char(c)) {
+    // A control character is a single byte in UTF-8, at the same offset: test the bytes.
+    if let Some(offset) = binary_offset(text.as_bytes()) {
         return Err(IngestError::Binary {
             path: path.to_owned(),
             offset,
@@ -256,12 +265,29 @@ fn decode_text(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), Inge
 }
 
 /// Text never holds NUL or C0 control characters other than tab, LF, CR and form feed.
+#[cfg(test)]
 fn is_binary_char(c: char) -> bool {
     (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r' | '\x0c')
 }
 
+/// A control byte that text never holds (NUL or C0 other than tab, LF, CR and form feed); tested
+/// without branches, so that a block of bytes is tested at once.
+fn is_binary_byte(b: u8) -> bool {
+    (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') & (b != b'\x0c')
+}
+
+/// The offset of the first control byte. Blocks of bytes are tested whole (a loop without an early
+/// exit, which the compiler vectorizes) and only the block that has one is searched byte by byte.
 fn binary_offset(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| is_binary_char(b as char))
+    const BLOCK: usize = 64;
+    bytes.chunks(BLOCK).enumerate().find_map(|(k, block)| {
+        block
+            .iter()
+            .fold(false, |any, &b| any | is_binary_byte(b))
+            .then(|| block.iter().position(|&b| is_binary_byte(b)))
+            .flatten()
+            .map(|i| k * BLOCK + i)
+    })
 }
 
 /// Splits on LF, CRLF and CR; returns the lines and which endings were seen.
@@ -273,25 +299,23 @@ fn split_lines(text: &str) -> (Vec<String>, &'static str) {
     // form feed are ASCII, never part of a multi-byte UTF-8 sequence.
     let bytes = text.as_bytes();
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        // A form feed marks a page break in some extractions; it ends the line like a newline.
-        if matches!(b, b'\r' | b'\n' | b'\x0c') {
-            lines.push(text[start..i].to_owned());
-            if b == b'\r' {
-                if bytes.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                    crlf += 1;
-                } else {
-                    cr += 1;
-                }
-            } else if b == b'\n' {
-                lf += 1;
-            }
-            start = i + 1;
+    for i in memchr::memchr3_iter(b'\r', b'\n', b'\x0c', bytes) {
+        if i < start {
+            // The LF of a CRLF, taken with its CR.
+            continue;
         }
-        i += 1;
+        lines.push(text[start..i].to_owned());
+        start = i + 1;
+        match bytes[i] {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                crlf += 1;
+                start = i + 2;
+            }
+            b'\r' => cr += 1,
+            b'\n' => lf += 1,
+            // A form feed marks a page break in some extractions; it ends the line like a newline.
+            _ => {}
+        }
     }
     if start < text.len() {
         lines.push(text[start..].to_owned());
@@ -392,6 +416,41 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    /// The block-wise search finds the first control byte, wherever it is.
+    #[test]
+    fn binary_offset_finds_the_first_control_byte() {
+        let reference = |b: &[u8]| b.iter().position(|&c| is_binary_char(c as char));
+        for len in [0, 1, 63, 64, 65, 130] {
+            let mut bytes = vec![b'a'; len];
+            bytes.iter_mut().step_by(7).for_each(|b| *b = b'\t');
+            assert_eq!(binary_offset(&bytes), None);
+            for at in 0..len {
+                for bad in [0u8, 1, 0x1f, 0x0b] {
+                    let mut b = bytes.clone();
+                    b[at] = bad;
+                    if let Some(later) = b.get_mut(at + 3) {
+                        *later = 0;
+                    }
+                    assert_eq!(binary_offset(&b), reference(&b), "{len} {at} {bad}");
+                }
+            }
+        }
+        for b in 0..=255u8 {
+            assert_eq!(is_binary_byte(b), is_binary_char(b as char), "{b}");
+        }
+    }
+
+    #[test]
+    fn lines_split_like_before() {
+        let t = dec(b"a\r\n\r\nb\x0cc\r\rd\n\ne\r").unwrap();
+        assert_eq!(t.lines, vec!["a", "", "b", "c", "", "d", "", "e"]);
+        assert_eq!(t.line_endings, "mixed");
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]

@@ -53,14 +53,16 @@ pub(crate) struct Clause {
 
 /// Cuts `text` into clauses.
 pub(crate) fn split(text: &str, quantities: &[Quantity]) -> Vec<Clause> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    for (k, &(i, c)) in chars.iter().enumerate() {
+    for (i, c) in text.char_indices() {
+        // `,` and `:` are one byte, and a neighbouring character is an ASCII digit exactly when
+        // its byte next to them is one (the bytes of a longer character are all ≥ 0x80).
         let between_digits = || {
-            let before = k.checked_sub(1).and_then(|j| chars.get(j)).map(|p| p.1);
-            let after = chars.get(k + 1).map(|p| p.1);
-            before.is_some_and(|b| b.is_ascii_digit()) && after.is_some_and(|a| a.is_ascii_digit())
+            let before = i.checked_sub(1).and_then(|j| bytes.get(j));
+            let after = bytes.get(i + 1);
+            before.is_some_and(u8::is_ascii_digit) && after.is_some_and(u8::is_ascii_digit)
         };
         let ends = match c {
             '，' => End::Comma,
@@ -231,6 +233,22 @@ mod tests {
                 ("基本支出 2,665.41 万元", End::Comma),
                 ("占比 61.5%", End::Semicolon),
                 ("项目支出", End::Block),
+            ]
+        );
+    }
+
+    #[test]
+    fn separators_between_digits_do_not_end_clauses() {
+        assert_eq!(
+            clauses("共计1,234.5万元,其中:12:30，a,b；中,1"),
+            vec![
+                ("共计1,234.5万元", End::Comma),
+                ("其中", End::Colon),
+                ("12:30", End::Comma),
+                ("a", End::Comma),
+                ("b", End::Semicolon),
+                ("中", End::Comma),
+                ("1", End::Block),
             ]
         );
     }

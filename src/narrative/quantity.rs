@@ -174,6 +174,11 @@ fn spaces(s: &str) -> usize {
 
 /// The year a text starts with (`2026 年`, `2026年度`), and the byte length it takes.
 pub(crate) fn leading_year(text: &str, vocab: &Vocab) -> Option<(i32, usize)> {
+    // A number at 0 opens with a digit (`char::is_numeric` covers every `\d`); without one, the
+    // search would run through the whole text for a number it then drops.
+    if !text.chars().next().is_some_and(char::is_numeric) {
+        return None;
+    }
     let m = NUMBER.find(text).filter(|m| m.start() == 0)?;
     let q = year(
         m.as_str(),
@@ -280,6 +285,8 @@ mod tests {
             Some((2026, "2026 年".len()))
         );
         assert_eq!(leading_year("2025 预算", &v), None);
+        assert_eq!(leading_year("预算2026年", &v), None);
+        assert_eq!(leading_year("", &v), None);
         assert_eq!(
             trailing_year("行政运行（项）2026年", &v),
             Some((2026, "行政运行（项）".len()))

@@ -268,10 +268,7 @@ impl Reader<'_, '_> {
     /// Where the first change, comparison or previous-year word of `text` is.
     fn attribute_word(&self, text: &str) -> Option<usize> {
         let v = self.ctx.vocab;
-        let change = text
-            .char_indices()
-            .find(|(i, _)| v.change_at(&text[*i..]).is_some())
-            .map(|(i, _)| i);
+        let change = v.change.find(text).map(|(i, _)| i);
         let compare = v
             .compare
             .as_ref()
@@ -378,8 +375,7 @@ impl Reader<'_, '_> {
         let (inner, _) = self.ctx.vocab.unquote(text);
         self.ctx
             .vocab
-            .path
-            .as_ref()
+            .path_for(inner)
             .is_some_and(|re| re.is_match(inner))
     }
 
@@ -482,27 +478,26 @@ impl Reader<'_, '_> {
         })
     }
 
-    /// Change and share words of `text` in order: (offset, length, what it is).
+    /// Change and share words of `text` in order: (offset, length, what it is). Where both kinds of
+    /// word start, the change word is the one read; words do not overlap.
     fn attribute_words(&self, text: &str) -> Vec<(usize, usize, Word)> {
         let v = self.ctx.vocab;
         let mut out = Vec::new();
-        let mut skip_to = 0;
-        for (i, _) in text.char_indices() {
-            if i < skip_to {
-                continue;
-            }
-            let rest = &text[i..];
-            let hit = match (v.change_at(rest), v.share_word.prefix_of(rest)) {
-                (Some((w, sign)), _) => Some((w.len(), Word::Change(sign))),
-                (None, Some(w)) => Some((w.len(), Word::Share)),
-                (None, None) => None,
+        let mut at = 0;
+        loop {
+            let change = v.change.find_from(text, at);
+            let share = v.share_word.find_from(text, at);
+            let (start, end, word) = match (change, share) {
+                (Some((cs, ce, sign)), Some((ss, _, _))) if cs <= ss => {
+                    (cs, ce, Word::Change(sign))
+                }
+                (_, Some((ss, se, _))) => (ss, se, Word::Share),
+                (Some((cs, ce, sign)), None) => (cs, ce, Word::Change(sign)),
+                (None, None) => return out,
             };
-            if let Some((len, word)) = hit {
-                out.push((i, len, word));
-                skip_to = i + len;
-            }
+            out.push((start, end - start, word));
+            at = end;
         }
-        out
     }
 
     /// The finished statement, with its subject's path and code.
@@ -560,7 +555,7 @@ impl Reader<'_, '_> {
 
     /// The 科目 names of a `X（类）Y（款）Z（项）` subject, root first.
     fn path(&self, subject: &str) -> Vec<String> {
-        let Some(re) = self.ctx.vocab.path.as_ref() else {
+        let Some(re) = self.ctx.vocab.path_for(subject) else {
             return Vec::new();
         };
         re.captures(subject)

@@ -5,6 +5,7 @@
 //! from the grammar, so an empty list simply matches nothing.
 
 use crate::grammar::{Grammar, GrammarSet};
+use aho_corasick::{AhoCorasick, Input, MatchKind};
 use regex::Regex;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -13,37 +14,111 @@ use std::rc::Rc;
 /// A grammar's named word lists, as [`Grammar::vocab`] holds them.
 type WordLists = BTreeMap<String, Vec<String>>;
 
-/// A word list, longest word first (so the first hit at a position is the longest).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Words(Vec<String>);
+/// A word list, longest word first (so the first hit at a position is the longest), each word with
+/// a tag (what it says: a unit's kind, a change's direction; `()` for a plain list). A repeated word
+/// keeps its first tag, as the first hit in the list would.
+///
+/// Finding the first word in a text is one pass of an Aho–Corasick automaton (leftmost-longest), not
+/// a comparison of every word at every position: the narrative reader searches every clause for
+/// several lists.
+#[derive(Debug, Clone)]
+pub(crate) struct Words<T = ()> {
+    words: Vec<(String, T)>,
+    /// The words as patterns, pattern `i` being `words[i]`; None for an empty list (or, never in
+    /// practice, an automaton that could not be built: then the list is scanned).
+    matcher: Option<AhoCorasick>,
+}
+
+impl<T> Default for Words<T> {
+    fn default() -> Self {
+        Words {
+            words: Vec::new(),
+            matcher: None,
+        }
+    }
+}
 
 impl Words {
     fn new(words: &[String]) -> Self {
-        let mut w: Vec<String> = words.iter().filter(|w| !w.is_empty()).cloned().collect();
-        w.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-        Words(w)
+        Self::tagged(words.iter().map(|w| (w.clone(), ())).collect())
+    }
+}
+
+impl<T: Copy> Words<T> {
+    fn tagged(mut words: Vec<(String, T)>) -> Self {
+        words.retain(|(w, _)| !w.is_empty());
+        // Stable: words of one length keep the grammar's order.
+        words.sort_by_key(|(w, _)| std::cmp::Reverse(w.chars().count()));
+        let mut seen = std::collections::HashSet::new();
+        words.retain(|(w, _)| seen.insert(w.clone()));
+        let matcher = if words.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(words.iter().map(|(w, _)| w))
+                .ok()
+        };
+        Words { words, matcher }
+    }
+
+    /// The words, longest first.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().map(|(w, _)| w.as_str())
+    }
+
+    /// The longest word `text` starts with, and its tag.
+    pub fn tagged_prefix_of(&self, text: &str) -> Option<(&str, T)> {
+        self.words
+            .iter()
+            .find(|(w, _)| text.starts_with(w.as_str()))
+            .map(|(w, t)| (w.as_str(), *t))
     }
 
     /// The longest word `text` starts with.
     pub fn prefix_of(&self, text: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|w| text.starts_with(w.as_str()))
-            .map(String::as_str)
+        self.tagged_prefix_of(text).map(|(w, _)| w)
     }
 
     /// The longest word `text` ends with.
     pub fn suffix_of(&self, text: &str) -> Option<&str> {
-        self.0
+        self.words
             .iter()
-            .find(|w| text.ends_with(w.as_str()))
-            .map(String::as_str)
+            .find(|(w, _)| text.ends_with(w.as_str()))
+            .map(|(w, _)| w.as_str())
+    }
+
+    /// The first occurrence in `text` at or after byte `from` (the longest word there): its span and
+    /// tag. None when `from` is past the end or not on a char boundary.
+    pub fn find_from(&self, text: &str, from: usize) -> Option<(usize, usize, T)> {
+        if !text.is_char_boundary(from) {
+            return None;
+        }
+        match &self.matcher {
+            Some(ac) => ac.find(Input::new(text).range(from..)).and_then(|m| {
+                Some((
+                    m.start(),
+                    m.end(),
+                    self.words.get(m.pattern().as_usize())?.1,
+                ))
+            }),
+            None => self.scan_from(text, from),
+        }
+    }
+
+    /// [`Words::find_from`] by trying every word at every position: the definition the automaton
+    /// must agree with.
+    fn scan_from(&self, text: &str, from: usize) -> Option<(usize, usize, T)> {
+        let rest = text.get(from..)?;
+        rest.char_indices().find_map(|(i, _)| {
+            self.tagged_prefix_of(&rest[i..])
+                .map(|(w, t)| (from + i, from + i + w.len(), t))
+        })
     }
 
     /// The first occurrence in `text`.
     pub fn find(&self, text: &str) -> Option<(usize, usize)> {
-        text.char_indices()
-            .find_map(|(i, _)| self.prefix_of(&text[i..]).map(|w| (i, i + w.len())))
+        self.find_from(text, 0).map(|(s, e, _)| (s, e))
     }
 
     pub fn contains_in(&self, text: &str) -> bool {
@@ -71,7 +146,7 @@ pub(crate) enum Sign {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Vocab {
     /// Units after a number, longest first, with the kind they make.
-    pub units: Vec<(String, UnitKind)>,
+    pub units: Words<UnitKind>,
     pub percent_prefix: Words,
     pub year_suffix: Words,
     pub year_context: Words,
@@ -93,11 +168,13 @@ pub(crate) struct Vocab {
     pub final_budget: Words,
     pub final_actual: Words,
     /// Change words, longest first, with their direction.
-    pub change: Vec<(String, Sign)>,
+    pub change: Words<Sign>,
     /// `opener + digits`: the year of a comparison (`比2025年`, `与 2025 年`).
     pub compare: Option<Regex>,
     /// `X（类）Y（款）Z（项）` over a whole subject; group i is the name of level i.
     pub path: Option<Regex>,
+    /// The first level word (`类`), which every path names.
+    path_level: String,
 }
 
 impl Vocab {
@@ -172,15 +249,26 @@ impl Vocab {
             change: changes(g),
             compare: compare_regex(g.vocab("compare_opener")),
             path: path_regex(g.vocab("subject_level")),
+            path_level: g
+                .vocab("subject_level")
+                .iter()
+                .find(|l| !l.is_empty())
+                .cloned()
+                .unwrap_or_default(),
         }
+    }
+
+    /// [`Vocab::path`], when `text` may be a path at all: the regex (a lazy capture per level) is
+    /// slow to fail, and most subjects do not name the first level.
+    pub fn path_for(&self, text: &str) -> Option<&Regex> {
+        self.path
+            .as_ref()
+            .filter(|_| text.contains(self.path_level.as_str()))
     }
 
     /// The longest unit `text` starts with.
     pub fn unit_at(&self, text: &str) -> Option<(&str, UnitKind)> {
-        self.units
-            .iter()
-            .find(|(u, _)| text.starts_with(u.as_str()))
-            .map(|(u, k)| (u.as_str(), *k))
+        self.units.tagged_prefix_of(text)
     }
 
     /// The subject without quotes that enclose all of it (`“X（类）Y（款）”` → `X（类）Y（款）`), and whether
@@ -201,58 +289,41 @@ impl Vocab {
 
     /// The 科目 names of a dash-joined path (`A-B-C`): two or three non-empty parts.
     pub fn dash_path(&self, text: &str) -> Option<Vec<String>> {
-        let sep = self
-            .path_separator
-            .0
-            .iter()
-            .find(|s| text.contains(s.as_str()))?;
-        let parts: Vec<String> = text
-            .split(sep.as_str())
-            .map(|p| p.trim().to_owned())
-            .collect();
+        let sep = self.path_separator.iter().find(|s| text.contains(s))?;
+        let parts: Vec<String> = text.split(sep).map(|p| p.trim().to_owned()).collect();
         let ok = (2..=3).contains(&parts.len())
             && parts
                 .iter()
                 .all(|p| !p.is_empty() && !p.chars().any(|c| c.is_ascii_digit()));
         ok.then_some(parts)
     }
-
-    /// The longest change word `text` starts with.
-    pub fn change_at(&self, text: &str) -> Option<(&str, Sign)> {
-        self.change
-            .iter()
-            .find(|(w, _)| text.starts_with(w.as_str()))
-            .map(|(w, s)| (w.as_str(), *s))
-    }
 }
 
-fn units(g: &Grammar) -> Vec<(String, UnitKind)> {
-    let mut out: Vec<(String, UnitKind)> = [
-        ("amount_unit", UnitKind::Amount),
-        ("percent_unit", UnitKind::Percent),
-        ("count_unit", UnitKind::Count),
-    ]
-    .iter()
-    .flat_map(|(list, kind)| g.vocab(list).iter().map(|u| (u.clone(), *kind)))
-    .filter(|(u, _)| !u.is_empty())
-    .collect();
+fn units(g: &Grammar) -> Words<UnitKind> {
     // `个百分点` must win over `个`: longest first across all lists.
-    out.sort_by_key(|(u, _)| std::cmp::Reverse(u.chars().count()));
-    out
+    Words::tagged(
+        [
+            ("amount_unit", UnitKind::Amount),
+            ("percent_unit", UnitKind::Percent),
+            ("count_unit", UnitKind::Count),
+        ]
+        .iter()
+        .flat_map(|(list, kind)| g.vocab(list).iter().map(|u| (u.clone(), *kind)))
+        .collect(),
+    )
 }
 
-fn changes(g: &Grammar) -> Vec<(String, Sign)> {
-    let mut out: Vec<(String, Sign)> = [
-        ("change_up", Sign::Up),
-        ("change_down", Sign::Down),
-        ("change_flat", Sign::Flat),
-    ]
-    .iter()
-    .flat_map(|(list, sign)| g.vocab(list).iter().map(|w| (w.clone(), *sign)))
-    .filter(|(w, _)| !w.is_empty())
-    .collect();
-    out.sort_by_key(|(w, _)| std::cmp::Reverse(w.chars().count()));
-    out
+fn changes(g: &Grammar) -> Words<Sign> {
+    Words::tagged(
+        [
+            ("change_up", Sign::Up),
+            ("change_down", Sign::Down),
+            ("change_flat", Sign::Flat),
+        ]
+        .iter()
+        .flat_map(|(list, sign)| g.vocab(list).iter().map(|w| (w.clone(), *sign)))
+        .collect(),
+    )
 }
 
 /// An alternation of the words, longest first, each escaped.
@@ -305,7 +376,10 @@ mod tests {
         assert_eq!(v.unit_at("个项目"), Some(("个", UnitKind::Count)));
         assert_eq!(v.unit_at("万元，"), Some(("万元", UnitKind::Amount)));
         assert_eq!(v.connector.prefix_of("主要包括："), Some("主要包括"));
-        assert_eq!(v.change_at("减少 6.4%"), Some(("减少", Sign::Down)));
+        assert_eq!(
+            v.change.tagged_prefix_of("减少 6.4%"),
+            Some(("减少", Sign::Down))
+        );
         assert_eq!(v.share_word.find("其中占比 61.5%"), Some((6, 12)));
     }
 
@@ -323,6 +397,8 @@ mod tests {
         assert_eq!(&c[2], "行政事业单位养老支出");
         assert!(c.get(3).is_none());
         assert!(!path.is_match("基本支出"));
+        assert!(v.path_for("基本支出").is_none());
+        assert!(v.path_for("科学技术支出（类）").is_some());
         let cmp = v.compare.as_ref().expect("compare regex");
         assert_eq!(&cmp.captures("比 2025 预算").expect("year")[1], "2025");
         assert!(cmp.captures("技术与开发").is_none());
@@ -351,12 +427,44 @@ mod tests {
         assert_eq!(v.dash_path("-行政运行"), None);
     }
 
+    fn words(list: &[&str]) -> Words {
+        Words::new(&list.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn find_is_leftmost_then_longest() {
+        let w = words(&["比", "相比", "比例", "abcd", "bc", "比"]);
+        assert_eq!(w.find("与上年相比例"), Some((9, 15)));
+        assert_eq!(w.find("xabcd"), Some((1, 5)));
+        assert_eq!(w.find_from("比例比", 3), Some((6, 9, ())));
+        assert_eq!(w.find_from("比例", 1), None);
+        assert_eq!(w.find_from("比例", 7), None);
+        assert_eq!(
+            w.iter().collect::<Vec<_>>(),
+            ["abcd", "相比", "比例", "bc", "比"]
+        );
+    }
+
+    proptest::proptest! {
+        /// The automaton finds what trying every word at every position finds.
+        #[test]
+        fn find_agrees_with_scanning(
+            list in proptest::collection::vec("[比较相例增加减少a-c]{1,3}", 0..8),
+            text in "[比较相例增加减少a-c 。]{0,24}",
+            from in 0usize..30,
+        ) {
+            let w = Words::new(&list);
+            let from = text.char_indices().map(|(i, _)| i).nth(from).unwrap_or(text.len());
+            proptest::prop_assert_eq!(w.find_from(&text, from), w.scan_from(&text, from));
+        }
+    }
+
     #[test]
     fn empty_lists_match_nothing() {
         let v = Vocab::default();
         assert!(v.unit_at("万元").is_none());
         assert!(v.path.is_none());
-        assert!(!Words::default().contains_in("其中"));
+        assert!(!Words::<()>::default().contains_in("其中"));
         assert!(path_regex(&[]).is_none());
     }
 }

@@ -40,8 +40,19 @@ fn full_width_to_ascii(c: char) -> Option<char> {
     }
 }
 
+/// True when `text` has a character [`full_width_to_ascii`] converts. Those are all U+FF05..U+FF5A,
+/// whose UTF-8 starts with the byte 0xEF (a lead byte only, so each hit is a char boundary): only
+/// the characters there are decoded, not every character of every line.
+fn has_full_width(text: &str) -> bool {
+    memchr::memchr_iter(0xEF, text.as_bytes()).any(|i| {
+        text.get(i..)
+            .and_then(|s| s.chars().next())
+            .is_some_and(|c| full_width_to_ascii(c).is_some())
+    })
+}
+
 fn fix_full_width(line_no: usize, text: &mut String, out: &mut Vec<Repair>) {
-    if !text.chars().any(|c| full_width_to_ascii(c).is_some()) {
+    if !has_full_width(text) {
         return;
     }
     // Log each maximal run of converted characters.
@@ -106,7 +117,7 @@ fn fix_markup(line_no: usize, text: &mut String, out: &mut Vec<Repair>) {
             }
         }
     }
-    if text.contains("<p>") || text.contains("</p>") {
+    if text.contains('<') && (text.contains("<p>") || text.contains("</p>")) {
         let spaced = HTML_P_BREAK.replace_all(text, " ");
         let new = HTML_P.replace_all(&spaced, "").into_owned();
         out.push(repair(line_no, MARKUP, &excerpt(text), &excerpt(&new)));
@@ -114,8 +125,17 @@ fn fix_markup(line_no: usize, text: &mut String, out: &mut Vec<Repair>) {
     }
 }
 
+/// True when `text` has an ideographic (U+3000, `E3 80 80`) or no-break (U+A0, `C2 A0`) space;
+/// like [`has_full_width`], only the characters at those lead bytes are decoded.
+fn has_odd_space(text: &str) -> bool {
+    memchr::memchr2_iter(0xE3, 0xC2, text.as_bytes()).any(|i| {
+        text.get(i..)
+            .is_some_and(|s| s.starts_with(['\u{3000}', '\u{a0}']))
+    })
+}
+
 fn fix_spaces(line_no: usize, text: &mut String, out: &mut Vec<Repair>) {
-    if text.contains(['\u{3000}', '\u{a0}']) {
+    if has_odd_space(text) {
         let count = text
             .chars()
             .filter(|c| matches!(c, '\u{3000}' | '\u{a0}'))
@@ -181,6 +201,29 @@ mod tests {
         assert_eq!(run(r"率	$=100\%$	计划").0, "率	=100%	计划");
         assert_eq!(run("<p>1.贯彻</p> <p>2.组织</p>").0, "1.贯彻 2.组织");
         assert!(run("无需修复").1.is_empty());
+    }
+
+    /// The byte-level tests find what a test of every character finds.
+    #[test]
+    fn quick_tests_agree_with_every_character() {
+        let pieces = [
+            "", "a", "中", "，", "（", "％", "５", "Ｚ", "ｚ", "～", "＿", "\u{3000}", "、",
+            "\u{a0}", "·", "\u{ff04}", "\u{ff5b}", "\u{efff}",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let t = format!("{a}{b}{c}");
+                    let full = t.chars().any(|c| full_width_to_ascii(c).is_some());
+                    assert_eq!(has_full_width(&t), full, "{t:?}");
+                    assert_eq!(
+                        has_odd_space(&t),
+                        t.contains(['\u{3000}', '\u{a0}']),
+                        "{t:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -205,6 +205,12 @@ static ITEM_CIRCLED: LazyLock<Regex> =
 /// Byte length of a leading numbered-item marker (`1.`, `10. `, `2、`, `(1)`, `（2）`, `①`), if any.
 /// `2.5%` is a number, not item 2: a digit right after the dot means a decimal.
 pub fn list_item_len(text: &str) -> Option<usize> {
+    // Every marker opens with a digit, a bracket or a circled number: most text is turned away by
+    // its first character, without running the regexes (`char::is_numeric` covers every `\d`).
+    let first = text.chars().next()?;
+    if !(first.is_numeric() || matches!(first, '(' | '（' | '\u{2460}'..='\u{2473}')) {
+        return None;
+    }
     if let Some(m) = ITEM_DOT.find(text) {
         let decimal = text[m.end()..].starts_with(|c: char| c.is_ascii_digit())
             && !text[..m.end()].ends_with(char::is_whitespace);
@@ -226,7 +232,18 @@ static PAGE_NUMBER_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// A decorated page number on a line of its own (`- 12 -`, `— 12 —`, `第 12 页`, `12 / 40`).
 /// A bare number is kept: it may be content.
 pub(crate) fn is_page_number(text: &str) -> bool {
-    PAGE_NUMBER_LINE.is_match(text)
+    // Every line the regex takes opens with a dash, `第`, or a digit and then has a `/`
+    // (`char::is_numeric` covers every `\d`). It runs for every line of a document, table rows
+    // (which open with a code) included, so the others are turned away first.
+    let Some(first) = text.chars().next() else {
+        return false;
+    };
+    let candidate = if first.is_numeric() {
+        text.contains('/')
+    } else {
+        matches!(first, '-' | '—' | '–' | '－' | '~' | '第')
+    };
+    candidate && PAGE_NUMBER_LINE.is_match(text)
 }
 
 fn tail_chars(s: &str, n: usize) -> &str {
@@ -431,6 +448,56 @@ mod tests {
         let (b, r) = run(1, &["用于 G", "", "— 3 —", "", "5 高速"]);
         assert_eq!(b[0].text, "用于 G 5 高速");
         assert_eq!(r.len(), 2);
+    }
+
+    /// The first-character filters turn away only what the regexes would.
+    #[test]
+    fn filters_agree_with_the_regexes() {
+        let texts = [
+            "",
+            "1.",
+            "12、x",
+            "１．x",
+            "٣. x",
+            "(1)",
+            "（2）",
+            "①x",
+            "⑳",
+            "一、",
+            "- 12 -",
+            "— 3 —",
+            "～1～",
+            "~1~",
+            "第 12 页",
+            "12 / 40",
+            "第一部分",
+            "x1.",
+            " 1.",
+            "\u{3000}1.",
+            "2.5%",
+        ];
+        for t in texts {
+            let item = ITEM_DOT.find(t).map(|m| {
+                let decimal = t[m.end()..].starts_with(|c: char| c.is_ascii_digit())
+                    && !t[..m.end()].ends_with(char::is_whitespace);
+                (!decimal).then_some(m.end())
+            });
+            let item = item.unwrap_or_else(|| {
+                ITEM_PAREN
+                    .find(t)
+                    .or_else(|| ITEM_CIRCLED.find(t))
+                    .map(|m| m.end())
+            });
+            assert_eq!(list_item_len(t), item, "{t:?}");
+            assert_eq!(is_page_number(t), PAGE_NUMBER_LINE.is_match(t), "{t:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn page_number_filter_agrees(t in "[-—–－~第页共/ 0-9１٣一a,，]{0,12}") {
+            proptest::prop_assert_eq!(is_page_number(&t), PAGE_NUMBER_LINE.is_match(&t));
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use crate::grammar::{Grammar, GrammarSet};
 use crate::normalize::Line;
 use crate::normalize::cells::{close_cjk_spaces, fold, fold_eq, split_row_ordinal};
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use nom::{
     IResult, Parser,
     bytes::complete::{tag, take_while, take_while_m_n, take_while1},
@@ -12,6 +13,8 @@ use nom::{
     combinator::{opt, recognize, rest},
     sequence::preceded,
 };
+use std::cell::RefCell;
+use std::rc::Rc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PartKind {
@@ -65,6 +68,13 @@ fn part_heading(input: &str) -> IResult<&str, &str> {
 
 /// `表 5-1.title` / `表5-1` / `表 12-2` → (`5-1`, title).
 fn table_marker(input: &str) -> IResult<&str, (String, &str)> {
+    // Almost no line opens with `表` (after spaces and tabs): those fail here, before the parser.
+    if !input.trim_start_matches([' ', '\t']).starts_with('表') {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            input,
+            nom::error::ErrorKind::Char,
+        )));
+    }
     let number = recognize((
         take_while_m_n(1, 3, |c: char| c.is_ascii_digit()),
         opt((
@@ -94,30 +104,31 @@ fn table_marker(input: &str) -> IResult<&str, (String, &str)> {
 
 /// A table-of-contents entry: dot leaders, or a trailing tab and page number.
 ///
-/// Called for every line by several stages, so it is one pass over the bytes rather than a
-/// substring search per leader: dotted is `...`, `..⇥`, `……` or `··` anywhere; paged is exactly
-/// one tab, followed by ASCII digits only.
+/// Called for every line by several stages, so it jumps between the bytes that may start a leader
+/// or be a tab (`memchr`) rather than searching for each leader: dotted is `...`, `..⇥`, `……` or
+/// `··` anywhere; paged is exactly one tab, followed by ASCII digits only.
 pub fn is_toc_line(text: &str) -> bool {
     let b = text.trim_end().as_bytes();
-    let mut tabs = 0;
-    let mut last_tab = 0;
-    for (i, &c) in b.iter().enumerate() {
+    // 0xE2 and 0xC2 only ever start a character, so `rest` starts on a char boundary.
+    let dotted = memchr::memchr3_iter(b'.', 0xE2, 0xC2, b).any(|i| {
         let rest = &b[i..];
-        match c {
-            b'.' if matches!(rest, [b'.', b'.', b'.' | b'\t', ..]) => return true,
-            // 0xE2 and 0xC2 only ever start a character, so `rest` starts on a char boundary.
-            0xE2 if rest.starts_with("……".as_bytes()) => return true,
-            0xC2 if rest.starts_with("··".as_bytes()) => return true,
-            b'\t' => {
-                tabs += 1;
-                last_tab = i;
-            }
-            _ => {}
+        match rest {
+            [b'.', b'.', b'.' | b'\t', ..] => true,
+            [0xE2, ..] => rest.starts_with("……".as_bytes()),
+            [0xC2, ..] => rest.starts_with("··".as_bytes()),
+            _ => false,
         }
+    });
+    if dotted {
+        return true;
     }
-    tabs == 1
-        && b.get(last_tab + 1..)
-            .is_some_and(|page| !page.is_empty() && page.iter().all(u8::is_ascii_digit))
+    let mut tabs = memchr::memchr_iter(b'\t', b);
+    match (tabs.next(), tabs.next()) {
+        (Some(tab), None) => b
+            .get(tab + 1..)
+            .is_some_and(|page| !page.is_empty() && page.iter().all(u8::is_ascii_digit)),
+        _ => false,
+    }
 }
 
 pub fn is_table_marker(text: &str) -> bool {
@@ -190,12 +201,17 @@ fn next_text(lines: &[Line], i: usize) -> Option<usize> {
 fn numbered_heads(lines: &[Line], doc: &Grammar) -> Vec<Head> {
     let mut heads: Vec<Head> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        if is_toc_line(&line.text) {
+        // A heading opens with `第` (after spaces and tabs, as `part_heading` skips them): almost no
+        // line does, so the parser and the contents test run for very few lines.
+        if !line.text.trim_start_matches([' ', '\t']).starts_with('第') {
             continue;
         }
         let Ok((_, heading)) = part_heading(&line.text) else {
             continue;
         };
+        if is_toc_line(&line.text) {
+            continue;
+        }
         let mut text = line.text.trim().to_owned();
         let mut body = i + 1;
         if part_kind(heading, doc) == PartKind::Other
@@ -246,6 +262,7 @@ fn is_heading_tail(text: &str) -> bool {
 /// Stand-alone part headings (no `第X部分` numbering) and the table captions that end them.
 fn standalone_heads(lines: &[Line], grammars: &GrammarSet) -> Vec<Head> {
     let doc = grammars.document();
+    let captions = Captions::shared(grammars);
     let contents = contents_range(lines);
     let mut heads = Vec::new();
     for (i, line) in lines.iter().enumerate() {
@@ -253,7 +270,7 @@ fn standalone_heads(lines: &[Line], grammars: &GrammarSet) -> Vec<Head> {
             continue;
         }
         let t = line.text.trim();
-        let at_caption = is_caption_start(lines, i, grammars);
+        let at_caption = is_caption_start(lines, i, &captions);
         let kind = if at_caption {
             PartKind::Tables
         } else if is_standalone_heading(t, doc) {
@@ -404,25 +421,133 @@ pub fn is_contents_heading(text: &str) -> bool {
 
 /// Line `i` opens a caption-started table: it is a caption, and table cells follow within a few
 /// lines (a table of contents or a sentence naming the table has none).
-pub fn is_caption_start(lines: &[Line], i: usize, grammars: &GrammarSet) -> bool {
+pub fn is_caption_start(lines: &[Line], i: usize, captions: &Captions) -> bool {
     let Some(t) = caption_text(&lines[i].text) else {
         return false;
     };
     if !is_caption_line(t) {
         return false;
     }
-    let f = fold(t);
-    let n = f.chars().count();
-    let hit = grammars
-        .tables
-        .iter()
-        .flat_map(|g| &g.folded_captions)
-        .any(|c| f.ends_with(c.as_str()) && n <= c.chars().count() + 16);
-    hit && lines[i + 1..]
-        .iter()
-        .filter(|l| !l.text.trim().is_empty() && !is_toc_line(&l.text))
-        .take(6)
-        .any(|l| split_cells_count(&l.text) >= 2 && meta_pair(l.text.trim()).is_none())
+    captions.ends(&fold(t))
+        && lines[i + 1..]
+            .iter()
+            .filter(|l| !l.text.trim().is_empty() && !is_toc_line(&l.text))
+            .take(6)
+            .any(|l| split_cells_count(&l.text) >= 2 && meta_pair(l.text.trim()).is_none())
+}
+
+/// Every table grammar's folded captions in one automaton: the captions a text holds, or ends
+/// with, are found in one pass over it, not by a substring search per caption of every grammar
+/// (which was most of the cost of matching a table to its grammar).
+#[derive(Debug)]
+pub struct Captions {
+    /// Each grammar's folded captions, as the index was built from them.
+    source: Vec<Vec<String>>,
+    /// The distinct non-empty captions; None when there are none.
+    matcher: Option<AhoCorasick>,
+    /// Per pattern: its length in chars and the grammars (indices into the set's tables) listing it.
+    patterns: Vec<(usize, Vec<usize>)>,
+    /// Some grammar lists an empty caption (which every text ends with).
+    has_empty: bool,
+}
+
+impl Captions {
+    fn new(source: Vec<Vec<String>>) -> Self {
+        let mut index: Vec<String> = Vec::new();
+        let mut patterns: Vec<(usize, Vec<usize>)> = Vec::new();
+        for (g, captions) in source.iter().enumerate() {
+            for c in captions.iter().filter(|c| !c.is_empty()) {
+                match index.iter().position(|p| p == c) {
+                    Some(p) => patterns[p].1.push(g),
+                    None => {
+                        index.push(c.clone());
+                        patterns.push((c.chars().count(), vec![g]));
+                    }
+                }
+            }
+        }
+        // A contiguous NFA: built in a fraction of a DFA's time, and only titles are searched.
+        let matcher = if index.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .build(&index)
+                .ok()
+        };
+        let has_empty = source.iter().flatten().any(String::is_empty);
+        Captions {
+            source,
+            matcher,
+            patterns,
+            has_empty,
+        }
+    }
+
+    /// The index of a set's table grammars, built once per thread rather than once per document:
+    /// the last index built is reused while the grammars' captions are the same (in a run, always).
+    pub fn shared(grammars: &GrammarSet) -> Rc<Self> {
+        thread_local! {
+            static LAST: RefCell<Option<Rc<Captions>>> = const { RefCell::new(None) };
+        }
+        LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            if let Some(c) = last.as_ref()
+                && c.source.len() == grammars.tables.len()
+                && c.source
+                    .iter()
+                    .zip(&grammars.tables)
+                    .all(|(s, g)| *s == g.folded_captions)
+            {
+                return Rc::clone(c);
+            }
+            let source = grammars
+                .tables
+                .iter()
+                .map(|g| g.folded_captions.clone())
+                .collect();
+            let c = Rc::new(Self::new(source));
+            *last = Some(Rc::clone(&c));
+            c
+        })
+    }
+
+    /// Every occurrence of every caption in `text` (overlapping): (end, pattern).
+    fn hits<'a>(&'a self, text: &'a str) -> impl Iterator<Item = (usize, usize)> + 'a {
+        self.matcher
+            .iter()
+            .flat_map(move |m| m.find_overlapping_iter(text))
+            .map(|m| (m.end(), m.pattern().as_usize()))
+    }
+
+    /// Per grammar (in the set's order), the length in chars of its longest caption found in one of
+    /// `texts` (folded); 0 when none is.
+    pub fn scores(&self, texts: &[String]) -> Vec<usize> {
+        let mut scores = vec![0; self.source.len()];
+        for t in texts {
+            for (_, p) in self.hits(t) {
+                let Some((chars, grammars)) = self.patterns.get(p) else {
+                    continue;
+                };
+                for &g in grammars {
+                    if let Some(s) = scores.get_mut(g) {
+                        *s = (*s).max(*chars);
+                    }
+                }
+            }
+        }
+        scores
+    }
+
+    /// True when the folded text ends with a caption of some grammar and is at most 16 characters
+    /// longer than it (a year or department before the caption, not a sentence around it).
+    pub fn ends(&self, folded: &str) -> bool {
+        let n = folded.chars().count();
+        (self.has_empty && n <= 16)
+            || self.hits(folded).any(|(end, p)| {
+                end == folded.len() && self.patterns.get(p).is_some_and(|(c, _)| n <= c + 16)
+            })
+    }
 }
 
 /// The text of a caption line: the line, or its first cell when the other cells are meta pairs
@@ -454,8 +579,9 @@ fn caption_starts(
     grammars: &GrammarSet,
     prose: &dyn Fn(usize) -> bool,
 ) -> Vec<(usize, String, Option<String>)> {
+    let captions = Captions::shared(grammars);
     let starts: Vec<usize> = (0..lines.len())
-        .filter(|&i| !prose(i) && is_caption_start(lines, i, grammars))
+        .filter(|&i| !prose(i) && is_caption_start(lines, i, &captions))
         .collect();
     let contents = contents_numbers(lines, starts.first().copied().unwrap_or(0));
     let listed: Vec<Option<u32>> = starts
@@ -774,7 +900,33 @@ mod tests {
             "3. 2025年部门支出预算总表",
             "4. 2025年部门财政拨款收支预算总表",
         ]);
-        assert!(!is_caption_start(&toc, 0, &set));
+        assert!(!is_caption_start(&toc, 0, &Captions::shared(&set)));
+    }
+
+    /// The caption index finds the caption endings a search for each caption finds.
+    #[test]
+    fn caption_ends_agree_with_searching_each_caption() {
+        let set = GrammarSet::builtin().unwrap();
+        let captions = Captions::shared(&set);
+        let all: Vec<&String> = set.tables.iter().flat_map(|g| &g.folded_captions).collect();
+        let reference = |f: &str| {
+            let n = f.chars().count();
+            all.iter()
+                .any(|c| f.ends_with(c.as_str()) && n <= c.chars().count() + 16)
+        };
+        for c in &all {
+            let texts = [
+                (*c).clone(),
+                format!("上海市普陀区2025年{c}"),
+                format!("某某某某某某某某某某某某某某某某某{c}"),
+                format!("{c}说明"),
+                c.chars().skip(1).collect(),
+                String::new(),
+            ];
+            for f in texts {
+                assert_eq!(captions.ends(&f), reference(&f), "{f:?}");
+            }
+        }
     }
 
     #[test]

@@ -75,9 +75,10 @@ pub fn parse<'g>(lines: &[Line], grammars: &'g GrammarSet) -> ParsedDocument<'g>
         .collect();
 
     let blocks = markers::table_blocks(lines, &parts, grammars);
+    let captions = markers::Captions::shared(grammars);
     let mut tables = Vec::new();
     for block in blocks {
-        match build_table(lines, &block, grammars) {
+        match build_table(lines, &block, grammars, &captions) {
             Some(t) => tables.push(t),
             None => findings.push(unrecognized(&block)),
         }
@@ -189,19 +190,21 @@ fn build_table<'g>(
     lines: &[Line],
     block: &TableMarker,
     grammars: &'g GrammarSet,
+    captions: &markers::Captions,
 ) -> Option<RawTable<'g>> {
     let doc = grammars.document();
     let block_lines = &lines[block.start_line - 1..block.end_line];
     let meta = block_meta(block_lines, block.title_line, doc);
     // The block's title and caption, folded once for every grammar's captions.
     let texts = block_texts(block);
-    let candidates: Vec<&Grammar> = grammars
+    let scores = captions.scores(&texts);
+    let candidates = grammars
         .tables
         .iter()
-        .filter(|g| caption_score(g, &texts) > 0)
-        .collect();
+        .zip(scores)
+        .filter(|&(_, score)| score > 0);
     let mut best: Option<(FitScore, &Grammar, usize)> = None;
-    for g in candidates {
+    for (g, caption_score) in candidates {
         let split = split_header(&meta.content, g, doc);
         let header_text = fold(
             &meta.content[..split]
@@ -221,7 +224,7 @@ fn build_table<'g>(
             .iter()
             .filter(|c| !c.optional && !c.headers.iter().any(|h| header_text.contains(&fold(h))))
             .count();
-        let score = (keys_ok, Reverse(missing), caption_score(g, &texts), matched);
+        let score = (keys_ok, Reverse(missing), caption_score, matched);
         if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
             best = Some((score, g, split));
         }
@@ -307,7 +310,8 @@ fn block_texts(block: &TableMarker) -> Vec<String> {
 }
 
 /// Length of the longest caption alias found in the block's title or caption (`texts`, from
-/// [`block_texts`]; 0: none).
+/// [`block_texts`]; 0: none): what [`markers::Captions::scores`] gives for every grammar at once.
+#[cfg(test)]
 fn caption_score(g: &Grammar, texts: &[String]) -> usize {
     // The captions were folded when the grammar was loaded.
     g.folded_captions
@@ -386,5 +390,30 @@ fn label_positions(g: &Grammar) -> Vec<usize> {
             vec![0, 1 + left]
         }
         _ => (0..g.keys.len()).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The caption index scores every grammar as a search for each of its captions does.
+    #[test]
+    fn caption_scores_agree_with_searching_each_caption() {
+        let set = GrammarSet::builtin().unwrap();
+        let captions = markers::Captions::shared(&set);
+        let mut texts: Vec<Vec<String>> = vec![vec![], vec![String::new()]];
+        for g in &set.tables {
+            for c in &g.folded_captions {
+                texts.push(vec![c.clone()]);
+                texts.push(vec![format!("2026年{c}"), "单位:万元".to_owned()]);
+                let cut: String = c.chars().skip(2).collect();
+                texts.push(vec![cut.clone(), format!("表1{cut}(续)")]);
+            }
+        }
+        for t in &texts {
+            let want: Vec<usize> = set.tables.iter().map(|g| caption_score(g, t)).collect();
+            assert_eq!(captions.scores(t), want, "{t:?}");
+        }
     }
 }
