@@ -160,9 +160,8 @@ fn table_decimals(body: &[Line], skip: usize) -> Option<u32> {
             if c.contains(' ') || !looks_numeric(c) {
                 continue;
             }
-            if let Some(text) = number::canonical_amount(c) {
-                let d = text.split_once('.').map_or(0, |(_, f)| f.len() as u32);
-                *counts.entry(d).or_default() += 1;
+            if let Some(d) = number::amount_decimals(c) {
+                *counts.entry(d as u32).or_default() += 1;
             }
         }
     }
