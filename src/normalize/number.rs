@@ -35,20 +35,25 @@ pub const FULL_WIDTH_COMMA: &str = "full_width";
 
 /// True for the marks that stand for "nothing printed" in a cell.
 pub fn is_blank_mark(s: &str) -> bool {
-    matches!(s.trim(), "" | "-" | "—" | "——" | "－" | "–" | "/" | "…")
+    is_blank_text(s.trim())
+}
+
+/// [`is_blank_mark`] for a trimmed cell.
+fn is_blank_text(t: &str) -> bool {
+    matches!(t, "" | "-" | "—" | "——" | "－" | "–" | "/" | "…")
 }
 
 /// Reads a cell as an amount. `decimals` is the precision the table prints (2 for 万元 tables); a
 /// broken cell with extra trailing zeros beyond it (`0. 0 00`) reads as the same number at that
 /// precision, since zeros cannot change the value; extra non-zero digits make the cell unreadable.
 pub fn read_amount(raw: &str, decimals: Option<u32>) -> Reading {
-    if is_blank_mark(raw) {
+    let trimmed = raw.trim();
+    if is_blank_text(trimmed) {
         return Reading::Empty;
     }
-    let trimmed = raw.trim();
     let had_spaces = has_whitespace(trimmed);
     // A full-width comma between digits is a thousands separator (`4，335.95`).
-    let full_width_comma = trimmed.contains('，');
+    let full_width_comma = !trimmed.is_ascii() && trimmed.contains('，');
     // Most cells are printed clean: read them in place rather than rebuilding them.
     let mut joined: Cow<'_, str> = if had_spaces || full_width_comma {
         Cow::Owned(
@@ -70,11 +75,12 @@ pub fn read_amount(raw: &str, decimals: Option<u32>) -> Reading {
         joined = Cow::Owned(format!("-{inner}"));
         repair = Some(repair.unwrap_or(PAREN_NEGATIVE));
     }
-    let Some(mut text) = canonical_amount(&joined) else {
+    let Some((sign, int, frac)) = amount_parts(&joined) else {
         return Reading::Unreadable;
     };
+    let mut text = amount_text(sign, int, frac);
     if let Some(want) = decimals {
-        let have = text.split_once('.').map_or(0, |(_, f)| f.len() as u32);
+        let have = frac.map_or(0, |f| f.len() as u32);
         if have > want {
             // Only a cell that was broken may carry a stray digit, and only zeros are sound to drop.
             let cut = text.len() - (have - want) as usize;
@@ -94,7 +100,12 @@ pub fn read_amount(raw: &str, decimals: Option<u32>) -> Reading {
 /// thousands separators (if any) group the integer part in threes.
 pub fn canonical_amount(s: &str) -> Option<String> {
     let (sign, int, frac) = amount_parts(s)?;
-    let mut out = String::with_capacity(s.len());
+    Some(amount_text(sign, int, frac))
+}
+
+/// The canonical text of an amount from its [`amount_parts`]: separators dropped.
+fn amount_text(sign: &str, int: &str, frac: Option<&str>) -> String {
+    let mut out = String::with_capacity(sign.len() + int.len() + frac.map_or(0, |f| f.len() + 1));
     out.push_str(sign);
     for group in int.split(',') {
         out.push_str(group);
@@ -103,7 +114,7 @@ pub fn canonical_amount(s: &str) -> Option<String> {
         out.push('.');
         out.push_str(f);
     }
-    Some(out)
+    out
 }
 
 /// Whether `s` is one amount: [`canonical_amount`] reads it.
