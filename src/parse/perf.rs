@@ -23,7 +23,8 @@ use crate::model::{
 };
 use crate::normalize::Line;
 use crate::normalize::cells::{
-    CJK_SPACE, close_cjk_spaces, fold, fold_char, fold_cow, folded_chars, is_cjk, split_cells,
+    CJK_SPACE, close_cjk_spaces, fold, fold_char, fold_cow, folded_chars, folds, is_cjk,
+    split_cells,
 };
 use crate::normalize::number::{Reading, is_blank_mark, read_amount};
 use crate::normalize::target::{is_quantitative, parse_quantity, parse_target};
@@ -158,6 +159,16 @@ impl<'g> Cell<'g> {
         }
     }
 
+    /// A cell whose text folding leaves as it is (no whitespace, no mark to fold).
+    fn folded_as_is(text: String, g: &'g Grammar) -> Self {
+        let lists = g.vocab_index.lists_of(&text);
+        Cell {
+            text,
+            folded: None,
+            lists,
+        }
+    }
+
     fn folded(&self) -> &str {
         self.folded.as_deref().unwrap_or(&self.text)
     }
@@ -264,8 +275,8 @@ struct Reader<'a, 'g> {
     lists: Lists,
     level2_lists: Vec<(&'g String, Option<ListId>)>,
     field_labels: Vec<(&'g String, &'g String)>,
-    goal_labels: &'g [String],
-    goal_items: &'g [String],
+    goal_labels: Vec<&'g String>,
+    goal_items: Vec<&'g String>,
     long_grid: &'g [String],
     year_grid: &'g [String],
     level2_suffixes: &'g [String],
@@ -311,8 +322,8 @@ impl<'a, 'g> Reader<'a, 'g> {
             lists: Lists::new(g),
             level2_lists,
             field_labels,
-            goal_labels: g.vocab(vocab::GOAL_LABEL),
-            goal_items: g.vocab(vocab::GOAL_ITEM),
+            goal_labels: longest_first(g.vocab(vocab::GOAL_LABEL)),
+            goal_items: longest_first(g.vocab(vocab::GOAL_ITEM)),
             long_grid: g.folded_vocab(vocab::LONG_GRID),
             year_grid: g.folded_vocab(vocab::YEAR_GRID),
             level2_suffixes: g.folded_vocab(vocab::LEVEL2_SUFFIX),
@@ -330,6 +341,11 @@ impl<'a, 'g> Reader<'a, 'g> {
             .map(str::trim)
             .filter(|c| !c.is_empty())
         {
+            if !folds(raw) {
+                // No whitespace to close and nothing to fold: the common cell, scanned once.
+                cells.push(Cell::folded_as_is(raw.to_owned(), self.g));
+                continue;
+            }
             // `raw` is trimmed, so the closed text differs from it exactly when it is a new string.
             let closed = match close_cjk_spaces(raw) {
                 Cow::Borrowed(same) => same.to_owned(),
@@ -694,7 +710,7 @@ impl<'a, 'g> Reader<'a, 'g> {
         let Some((first, rest)) = row.cells.split_first() else {
             return false;
         };
-        split_goal_label(&first.text, self.goal_labels).is_some()
+        split_goal_label_sorted(&first.text, &self.goal_labels).is_some()
             && rest.iter().all(|c| {
                 is_blank_mark(&c.text)
                     || !matches!(
@@ -708,7 +724,8 @@ impl<'a, 'g> Reader<'a, 'g> {
         let Some((first, rest)) = row.cells.split_first() else {
             return;
         };
-        let Some((label, mut text)) = split_goal_label(&first.text, self.goal_labels) else {
+        let Some((label, mut text)) = split_goal_label_sorted(&first.text, &self.goal_labels)
+        else {
             return;
         };
         for cell in rest.iter().filter(|c| !is_blank_mark(&c.text)) {
@@ -735,7 +752,7 @@ impl<'a, 'g> Reader<'a, 'g> {
         let mut column = 0;
         let mut extras = Vec::new();
         for cell in &row.cells {
-            if let Some((item, text)) = split_goal_label(&cell.text, self.goal_items) {
+            if let Some((item, text)) = split_goal_label_sorted(&cell.text, &self.goal_items) {
                 self.out.goals.extend(current.take());
                 let label = match self.goal_columns.get(column) {
                     Some(heading) => format!("{heading}/{item}"),
@@ -994,7 +1011,8 @@ impl<'a, 'g> Reader<'a, 'g> {
     /// The goal-name column of a 表12 grid (`长期绩效目标`, `年度绩效目标 1`, or the heading word
     /// itself where the form misprints it).
     fn is_goal_name(&self, cell: &Cell<'_>) -> bool {
-        split_goal_label(&cell.text, self.goal_labels).is_some_and(|(_, rest)| rest.is_empty())
+        split_goal_label_sorted(&cell.text, &self.goal_labels)
+            .is_some_and(|(_, rest)| rest.is_empty())
             || is(self.lists.header, cell)
     }
 
@@ -1180,16 +1198,22 @@ fn strip_folded_prefix<'s>(s: &'s str, word: &str) -> Option<&'s str> {
 
 /// `长期目标 1: text` / `年度绩效目标 1` / `目标 2:` → (`长期目标 1`, `text`). After the word come an
 /// optional number and colon; anything else after it (`长期绩效目标表`, `目标名称`) is no goal label.
+#[cfg(test)]
 fn split_goal_label(cell: &str, words: &[String]) -> Option<(String, String)> {
-    let t = cell.trim();
-    // Most cells start with no label at all: answer those before sorting the words.
-    if !words.iter().any(|w| t.starts_with(w.as_str())) {
-        return None;
-    }
+    split_goal_label_sorted(cell, &longest_first(words))
+}
+
+/// The words, longest first, so a word that extends another is tried before it.
+fn longest_first(words: &[String]) -> Vec<&String> {
     let mut words: Vec<&String> = words.iter().collect();
-    // Longest first, so a word that extends another is tried before it.
     words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-    words.into_iter().find_map(|w| {
+    words
+}
+
+/// [`split_goal_label`] with the words sorted by [`longest_first`] (once per table, not per cell).
+fn split_goal_label_sorted(cell: &str, words: &[&String]) -> Option<(String, String)> {
+    let t = cell.trim();
+    words.iter().find_map(|w| {
         let after = t.strip_prefix(w.as_str())?.trim_start();
         let digits_len = after
             .find(|c: char| !c.is_ascii_digit())
@@ -1204,7 +1228,7 @@ fn split_goal_label(cell: &str, words: &[String]) -> Option<(String, String)> {
             return None;
         }
         let label = if digits.is_empty() {
-            w.clone()
+            (*w).clone()
         } else {
             format!("{w} {digits}")
         };
