@@ -30,7 +30,7 @@ use nom::{
     multi::separated_list1,
     sequence::preceded,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// A grammar file that could not be loaded.
@@ -142,6 +142,51 @@ pub struct Grammar {
     pub folded_captions: Vec<String>,
     /// `vocab` with every word [`fold`]ed, same lists and order (see `folded_captions`).
     pub folded_vocab: BTreeMap<String, Vec<String>>,
+    /// Every folded `vocab` word with the lists that hold it: a cell tested against many lists is
+    /// folded and looked up once (the performance forms test each cell against a dozen lists).
+    pub vocab_index: VocabIndex,
+}
+
+/// A word list of one grammar, as [`Grammar::list_id`] names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListId(u16);
+
+/// Folded word → the lists that hold it, for one grammar (see [`Grammar::vocab_index`]).
+#[derive(Debug, Clone, Default)]
+pub struct VocabIndex {
+    ids: BTreeMap<String, ListId>,
+    words: HashMap<String, Vec<ListId>>,
+}
+
+impl VocabIndex {
+    /// Indexes `folded` (list name → folded words).
+    pub fn new(folded: &BTreeMap<String, Vec<String>>) -> Self {
+        let mut index = VocabIndex::default();
+        for (i, (name, words)) in folded.iter().enumerate() {
+            // More than 65,536 lists in one grammar file is not a grammar; such lists match nothing.
+            let Ok(id) = u16::try_from(i).map(ListId) else {
+                break;
+            };
+            index.ids.insert(name.clone(), id);
+            for w in words {
+                let lists = index.words.entry(w.clone()).or_default();
+                if !lists.contains(&id) {
+                    lists.push(id);
+                }
+            }
+        }
+        index
+    }
+
+    /// The id of the list `name`; `None` when the grammar has no such list.
+    pub fn list_id(&self, name: &str) -> Option<ListId> {
+        self.ids.get(name).copied()
+    }
+
+    /// The lists holding `folded` (a [`fold`]ed text), in no particular order.
+    pub fn lists_of(&self, folded: &str) -> &[ListId] {
+        self.words.get(folded).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// One arithmetic identity declared by a grammar; the validation stage evaluates it.
@@ -512,6 +557,7 @@ pub fn parse_grammar(file: &str, text: &str) -> Result<Grammar, GrammarError> {
         checks: Vec::new(),
         folded_captions: Vec::new(),
         folded_vocab: BTreeMap::new(),
+        vocab_index: VocabIndex::default(),
     };
     let mut saw_layout = false;
     for (i, raw_line) in text.lines().enumerate() {
@@ -679,6 +725,7 @@ pub fn parse_grammar(file: &str, text: &str) -> Result<Grammar, GrammarError> {
         .iter()
         .map(|(name, words)| (name.clone(), words.iter().map(|w| fold(w)).collect()))
         .collect();
+    g.vocab_index = VocabIndex::new(&g.folded_vocab);
     Ok(g)
 }
 

@@ -10,12 +10,27 @@ pub const CJK_SPACE: &str = "cjk_space";
 /// Splits a table line into cells: on tabs when the line has any, otherwise on runs of two or more
 /// spaces (layout-preserving extraction). Cells keep their inner single spaces.
 pub fn split_cells(line: &str) -> Vec<&str> {
-    if line.contains('\t') {
-        return line.split('\t').collect();
+    let bytes = line.as_bytes();
+    // Counting the tabs first sizes the vector once: growing it cell by cell, and a byte loop
+    // over every line of a document, cost more than the split itself.
+    let tabs = memchr::memchr_iter(b'\t', bytes).count();
+    let wide_space = || memchr::memchr_iter(b' ', bytes).any(|i| bytes.get(i + 1) == Some(&b' '));
+    if tabs == 0 && !wide_space() {
+        // Prose, or a one-cell line: nothing to split.
+        return vec![line];
+    }
+    if tabs > 0 {
+        let mut cells = Vec::with_capacity(tabs + 1);
+        let mut start = 0;
+        for i in memchr::memchr_iter(b'\t', bytes) {
+            cells.push(&line[start..i]);
+            start = i + 1;
+        }
+        cells.push(&line[start..]);
+        return cells;
     }
     let mut cells = Vec::new();
     let mut start = 0;
-    let bytes = line.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b' ' && bytes.get(i + 1) == Some(&b' ') {
@@ -44,30 +59,23 @@ pub fn is_cjk(c: char) -> bool {
 /// letter-spaced header words. Spaces next to digits or Latin text are kept (`2026 年`).
 pub fn close_cjk_spaces(s: &str) -> Cow<'_, str> {
     let t = s.trim();
-    if !t.contains(char::is_whitespace) {
+    if !has_whitespace(t) {
         return Cow::Borrowed(t);
     }
-    let chars: Vec<char> = t.chars().collect();
     let mut out = String::with_capacity(t.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
         if c.is_whitespace() {
-            let mut j = i;
-            while j < chars.len() && chars[j].is_whitespace() {
-                j += 1;
-            }
-            let before = out.chars().last();
-            let after = chars.get(j).copied();
+            while chars.next_if(|c| c.is_whitespace()).is_some() {}
+            let before = out.chars().next_back();
+            let after = chars.peek().copied();
             let joinable =
                 before.is_some_and(is_cjk_or_bracket) && after.is_some_and(is_cjk_or_bracket);
             if !joinable {
                 out.push(' ');
             }
-            i = j;
         } else {
             out.push(c);
-            i += 1;
         }
     }
     if out == t {
@@ -94,11 +102,47 @@ pub fn fold(s: &str) -> String {
 /// [`fold`]`(s)`, borrowing `s` when folding would not change it (no whitespace, no mark to
 /// fold) — the common case for table cells, so lookups need not allocate.
 pub fn fold_cow(s: &str) -> Cow<'_, str> {
-    if s.chars().all(|c| !c.is_whitespace() && fold_char(c) == c) {
-        Cow::Borrowed(s)
-    } else {
+    if folds(s) {
         Cow::Owned(fold(s))
+    } else {
+        Cow::Borrowed(s)
     }
+}
+
+/// Whether [`fold`] changes `s`: it holds whitespace or a mark [`fold_char`] maps.
+pub fn folds(s: &str) -> bool {
+    // The marks folded are `“”‘’` (first byte 0xE2) and full-width forms (0xEF).
+    any_char_led_by(
+        s,
+        |b| may_be_space(b) || matches!(b, 0xE2 | 0xEF),
+        |c| c.is_whitespace() || fold_char(c) != c,
+    )
+}
+
+/// Whether `s` holds a whitespace character (`s.contains(char::is_whitespace)`).
+pub fn has_whitespace(s: &str) -> bool {
+    any_char_led_by(s, may_be_space, char::is_whitespace)
+}
+
+/// Whether a character starting with byte `b` may be whitespace: ASCII whitespace, or the first
+/// byte of U+0085 and U+00A0 (0xC2), U+1680 (0xE1), U+2000–U+205F (0xE2), U+3000 (0xE3).
+fn may_be_space(b: u8) -> bool {
+    matches!(
+        b,
+        b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' | 0xC2 | 0xE1 | 0xE2 | 0xE3
+    )
+}
+
+/// Whether a character of `s` satisfies `pred`, decoding only the characters whose first byte
+/// passes `lead`: Chinese text is mostly characters that cannot match, and testing a byte is far
+/// cheaper than decoding a character and looking it up in the Unicode tables.
+fn any_char_led_by(s: &str, lead: impl Fn(u8) -> bool, pred: impl Fn(char) -> bool) -> bool {
+    s.bytes().enumerate().any(|(i, b)| {
+        lead(b)
+            && s.get(i..)
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(&pred)
+    })
 }
 
 /// One character as [`fold`] sees it.
@@ -123,27 +167,51 @@ pub fn fold_eq(a: &str, b: &str) -> bool {
     folded_chars(a).eq(folded_chars(b))
 }
 
-const NUMERALS: &str = "一二三四五六七八九十廿卅百零〇";
+/// The Chinese numerals an ordinal is written in.
+fn is_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '廿'
+            | '卅'
+            | '百'
+            | '零'
+            | '〇'
+    )
+}
+
+/// The length in bytes of the run of numerals `s` opens with.
+fn numeral_run(s: &str) -> usize {
+    s.char_indices()
+        .find(|&(_, c)| !is_numeral(c))
+        .map_or(s.len(), |(i, _)| i)
+}
 
 /// Splits a leading ordinal off a row label: `一、一般公共预算拨款收入` → (`一`, `一般公共…`),
 /// `（一）一般公共预算拨款` → (`（一）`, …).
 pub fn split_ordinal(label: &str) -> (Option<String>, &str) {
     let t = label.trim();
-    let numeral = |c: char| NUMERALS.contains(c);
     // 一、 / 十二、
-    let lead: String = t.chars().take_while(|&c| numeral(c)).collect();
-    if !lead.is_empty() {
-        let rest = &t[lead.len()..];
-        if let Some(r) = rest.strip_prefix('、').or_else(|| rest.strip_prefix('.')) {
-            return (Some(lead), r.trim_start());
-        }
+    let (lead, rest) = t.split_at(numeral_run(t));
+    if !lead.is_empty()
+        && let Some(r) = rest.strip_prefix('、').or_else(|| rest.strip_prefix('.'))
+    {
+        return (Some(lead.to_owned()), r.trim_start());
     }
     // （一） / (一)
     for (open, close) in [('（', '）'), ('(', ')')] {
         if let Some(r) = t.strip_prefix(open) {
-            let inner: String = r.chars().take_while(|&c| numeral(c)).collect();
+            let (inner, after) = r.split_at(numeral_run(r));
             if !inner.is_empty()
-                && let Some(after) = r[inner.len()..].strip_prefix(close)
+                && let Some(after) = after.strip_prefix(close)
             {
                 return (Some(format!("（{inner}）")), after.trim_start());
             }
@@ -241,6 +309,113 @@ mod tests {
         );
         assert_eq!(split_ordinal("本年收入合计"), (None, "本年收入合计"));
         assert_eq!(split_ordinal("十分重要"), (None, "十分重要"));
+    }
+
+    /// The byte-level scans agree with the character-level definitions on every character, alone
+    /// and between others.
+    #[test]
+    fn byte_scans_agree_with_char_tests_on_every_char() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let space = c.is_whitespace();
+            let folded = space || fold_char(c) != c;
+            for s in [c.to_string(), format!("中{c}a"), format!("a{c}文")] {
+                assert_eq!(has_whitespace(&s), space, "{c:?} in {s:?}");
+                assert_eq!(folds(&s), folded, "{c:?} in {s:?}");
+            }
+        }
+        assert!(!has_whitespace("") && !folds(""));
+    }
+
+    #[test]
+    fn split_cells_on_edges() {
+        assert_eq!(split_cells(""), vec![""]);
+        assert_eq!(split_cells("\t"), vec!["", ""]);
+        assert_eq!(split_cells("合计\t"), vec!["合计", ""]);
+        assert_eq!(
+            split_cells("\t合 计\t\t1.00"),
+            vec!["", "合 计", "", "1.00"]
+        );
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// `close_cjk_spaces` as first written (over a vector of characters).
+        fn close_reference(s: &str) -> String {
+            let chars: Vec<char> = s.trim().chars().collect();
+            let mut out = String::new();
+            let mut i = 0;
+            while i < chars.len() {
+                if chars[i].is_whitespace() {
+                    let mut j = i;
+                    while j < chars.len() && chars[j].is_whitespace() {
+                        j += 1;
+                    }
+                    let before = out.chars().last();
+                    let after = chars.get(j).copied();
+                    if !(before.is_some_and(is_cjk_or_bracket)
+                        && after.is_some_and(is_cjk_or_bracket))
+                    {
+                        out.push(' ');
+                    }
+                    i = j;
+                } else {
+                    out.push(chars[i]);
+                    i += 1;
+                }
+            }
+            out
+        }
+
+        /// `split_ordinal` as first written (collecting the numerals into strings).
+        fn ordinal_reference(label: &str) -> (Option<String>, &str) {
+            const NUMERALS: &str = "一二三四五六七八九十廿卅百零〇";
+            let t = label.trim();
+            let lead: String = t.chars().take_while(|&c| NUMERALS.contains(c)).collect();
+            if !lead.is_empty() {
+                let rest = &t[lead.len()..];
+                if let Some(r) = rest.strip_prefix('、').or_else(|| rest.strip_prefix('.')) {
+                    return (Some(lead), r.trim_start());
+                }
+            }
+            for (open, close) in [('（', '）'), ('(', ')')] {
+                if let Some(r) = t.strip_prefix(open) {
+                    let inner: String = r.chars().take_while(|&c| NUMERALS.contains(c)).collect();
+                    if !inner.is_empty()
+                        && let Some(after) = r[inner.len()..].strip_prefix(close)
+                    {
+                        return (Some(format!("（{inner}）")), after.trim_start());
+                    }
+                }
+            }
+            (None, t)
+        }
+
+        proptest! {
+            #[test]
+            fn close_and_ordinal_match_reference(
+                s in "[ \u{3000}一二十廿〇、.（）()a1合计 ]{0,12}"
+            ) {
+                prop_assert_eq!(close_cjk_spaces(&s).into_owned(), close_reference(&s));
+                prop_assert_eq!(split_ordinal(&s), ordinal_reference(&s));
+            }
+
+            /// The scans and the split agree with their straightforward definitions.
+            #[test]
+            fn scans_match_reference(s in "[ \t\u{3000}\u{a0}a1（）“”：合计\u{2028}\u{feff}]{0,12}") {
+                prop_assert_eq!(has_whitespace(&s), s.contains(char::is_whitespace));
+                prop_assert_eq!(
+                    folds(&s),
+                    !s.chars().all(|c| !c.is_whitespace() && fold_char(c) == c)
+                );
+                if s.contains('\t') {
+                    prop_assert_eq!(split_cells(&s), s.split('\t').collect::<Vec<_>>());
+                } else if !s.contains("  ") {
+                    prop_assert_eq!(split_cells(&s), vec![s.as_str()]);
+                }
+            }
+        }
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! decimal point) or a code of a length the code system allows. Anything else is [`Reading::Unreadable`]:
 //! it stays as printed and is reported, never guessed.
 
+use crate::normalize::cells::has_whitespace;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::str::FromStr;
 
 /// How a cell reads as an amount.
@@ -33,39 +35,52 @@ pub const FULL_WIDTH_COMMA: &str = "full_width";
 
 /// True for the marks that stand for "nothing printed" in a cell.
 pub fn is_blank_mark(s: &str) -> bool {
-    matches!(s.trim(), "" | "-" | "—" | "——" | "－" | "–" | "/" | "…")
+    is_blank_text(s.trim())
+}
+
+/// [`is_blank_mark`] for a trimmed cell.
+fn is_blank_text(t: &str) -> bool {
+    matches!(t, "" | "-" | "—" | "——" | "－" | "–" | "/" | "…")
 }
 
 /// Reads a cell as an amount. `decimals` is the precision the table prints (2 for 万元 tables); a
 /// broken cell with extra trailing zeros beyond it (`0. 0 00`) reads as the same number at that
 /// precision, since zeros cannot change the value; extra non-zero digits make the cell unreadable.
 pub fn read_amount(raw: &str, decimals: Option<u32>) -> Reading {
-    if is_blank_mark(raw) {
+    let trimmed = raw.trim();
+    if is_blank_text(trimmed) {
         return Reading::Empty;
     }
-    let trimmed = raw.trim();
-    let had_spaces = trimmed.contains(char::is_whitespace);
+    let had_spaces = has_whitespace(trimmed);
     // A full-width comma between digits is a thousands separator (`4，335.95`).
-    let full_width_comma = trimmed.contains('，');
-    let mut joined: String = trimmed
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| if c == '，' { ',' } else { c })
-        .collect();
+    let full_width_comma = !trimmed.is_ascii() && trimmed.contains('，');
+    // Most cells are printed clean: read them in place rather than rebuilding them.
+    let mut joined: Cow<'_, str> = if had_spaces || full_width_comma {
+        Cow::Owned(
+            trimmed
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .map(|c| if c == '，' { ',' } else { c })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(trimmed)
+    };
     let mut repair = if had_spaces {
         Some(SPLIT_NUMBER)
     } else {
         full_width_comma.then_some(FULL_WIDTH_COMMA)
     };
     if let Some(inner) = joined.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
-        joined = format!("-{inner}");
+        joined = Cow::Owned(format!("-{inner}"));
         repair = Some(repair.unwrap_or(PAREN_NEGATIVE));
     }
-    let Some(mut text) = canonical_amount(&joined) else {
+    let Some((sign, int, frac)) = amount_parts(&joined) else {
         return Reading::Unreadable;
     };
+    let mut text = amount_text(sign, int, frac);
     if let Some(want) = decimals {
-        let have = text.split_once('.').map_or(0, |(_, f)| f.len() as u32);
+        let have = frac.map_or(0, |f| f.len() as u32);
         if have > want {
             // Only a cell that was broken may carry a stray digit, and only zeros are sound to drop.
             let cut = text.len() - (have - want) as usize;
@@ -84,6 +99,36 @@ pub fn read_amount(raw: &str, decimals: Option<u32>) -> Reading {
 /// `4,335.95` → `4335.95`; `-12` → `-12`. None unless the whole string is one number whose
 /// thousands separators (if any) group the integer part in threes.
 pub fn canonical_amount(s: &str) -> Option<String> {
+    let (sign, int, frac) = amount_parts(s)?;
+    Some(amount_text(sign, int, frac))
+}
+
+/// The canonical text of an amount from its [`amount_parts`]: separators dropped.
+fn amount_text(sign: &str, int: &str, frac: Option<&str>) -> String {
+    let mut out = String::with_capacity(sign.len() + int.len() + frac.map_or(0, |f| f.len() + 1));
+    out.push_str(sign);
+    for group in int.split(',') {
+        out.push_str(group);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// Whether `s` is one amount: [`canonical_amount`] reads it.
+pub fn is_amount(s: &str) -> bool {
+    amount_parts(s).is_some()
+}
+
+/// How many decimals the amount `s` prints, if it is one (`4,335.95` → 2, `12` → 0).
+pub fn amount_decimals(s: &str) -> Option<usize> {
+    amount_parts(s).map(|(_, _, frac)| frac.map_or(0, str::len))
+}
+
+/// An amount's sign (`-` or empty), integer part (separators in) and decimals, if `s` is one.
+fn amount_parts(s: &str) -> Option<(&'static str, &str, Option<&str>)> {
     let (sign, body) = match s.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", s.strip_prefix('+').unwrap_or(s)),
@@ -97,17 +142,7 @@ pub fn canonical_amount(s: &str) -> Option<String> {
     {
         return None;
     }
-    if !valid_integer_part(int) {
-        return None;
-    }
-    let mut out = String::with_capacity(s.len());
-    out.push_str(sign);
-    out.extend(int.chars().filter(|&c| c != ','));
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    Some(out)
+    valid_integer_part(int).then_some((sign, int, frac))
 }
 
 fn valid_integer_part(int: &str) -> bool {

@@ -16,6 +16,7 @@ use crate::normalize::number::{
 };
 use crate::parse::RawTable;
 use crate::parse::perf::parse_performance;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Rule name for a label fragment on a line of its own, joined to the row above.
@@ -135,11 +136,14 @@ impl Cx {
 
     /// Closes wrap spaces in a label cell, logging the change.
     fn label(&mut self, line: usize, column: &str, raw: &str) -> String {
-        let closed = close_cjk_spaces(raw);
-        if closed != raw.trim() {
-            self.repair(line, column, CJK_SPACE, raw.trim(), &closed);
+        match close_cjk_spaces(raw) {
+            Cow::Borrowed(same) => same.to_owned(),
+            // A new string only when closing changed the trimmed text.
+            Cow::Owned(closed) => {
+                self.repair(line, column, CJK_SPACE, raw.trim(), &closed);
+                closed
+            }
         }
-        closed.into_owned()
     }
 }
 
@@ -160,9 +164,8 @@ fn table_decimals(body: &[Line], skip: usize) -> Option<u32> {
             if c.contains(' ') || !looks_numeric(c) {
                 continue;
             }
-            if let Some(text) = number::canonical_amount(c) {
-                let d = text.split_once('.').map_or(0, |(_, f)| f.len() as u32);
-                *counts.entry(d).or_default() += 1;
+            if let Some(d) = number::amount_decimals(c) {
+                *counts.entry(d as u32).or_default() += 1;
             }
         }
     }
@@ -252,9 +255,10 @@ fn read_grid(raw: &RawTable<'_>, doc: &Grammar, decimals: Option<u32>, cx: &mut 
         {
             continue;
         }
-        let cells: Vec<String> = split_cells(&line.text)
+        // Cells borrow the line; only the cells a repair rewrites become strings of their own.
+        let cells: Vec<Cow<'_, str>> = split_cells(&line.text)
             .into_iter()
-            .map(str::to_owned)
+            .map(Cow::Borrowed)
             .collect();
         if g.sides.is_empty() {
             let grid = GridCx {
@@ -270,7 +274,7 @@ fn read_grid(raw: &RawTable<'_>, doc: &Grammar, decimals: Option<u32>, cx: &mut 
         // Side-by-side copies of the grid: each copy's cells make a row of its own side.
         for (k, side) in g.sides.iter().enumerate() {
             let first_cell = k * width;
-            let chunk: Vec<String> = (first_cell..first_cell + width)
+            let chunk: Vec<Cow<'_, str>> = (first_cell..first_cell + width)
                 .map(|i| cells.get(i).cloned().unwrap_or_default())
                 .collect();
             if chunk.iter().all(|c| c.trim().is_empty()) {
@@ -286,7 +290,7 @@ fn read_grid(raw: &RawTable<'_>, doc: &Grammar, decimals: Option<u32>, cx: &mut 
             read_grid_line(&grid, chunk, line, doc, decimals, &mut rows, cx);
         }
         if let Some(extra) = cells.get(g.sides.len() * width..) {
-            let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+            let extra: Vec<&str> = extra.iter().map(AsRef::as_ref).collect();
             check_width(&extra, 0, line.no, None, cx);
         }
     }
@@ -309,7 +313,7 @@ struct GridCx<'a> {
 /// label to the row above.
 fn read_grid_line(
     grid: &GridCx<'_>,
-    mut cells: Vec<String>,
+    mut cells: Vec<Cow<'_, str>>,
     line: &Line,
     doc: &Grammar,
     decimals: Option<u32>,
@@ -376,9 +380,9 @@ fn read_grid_line(
             &format!("{}⇥{}", cells[nkeys - 1].trim(), extra.trim()),
             &merged,
         );
-        cells[nkeys - 1] = merged;
+        cells[nkeys - 1] = Cow::Owned(merged);
     }
-    let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+    let cells: Vec<&str> = cells.iter().map(AsRef::as_ref).collect();
     let mut row = new_row(grid.side.cloned(), None, None, line.no);
     let mut label = None;
     for (k, key) in g.keys.iter().enumerate() {
@@ -451,8 +455,8 @@ pub const CODE_LEVEL_PADDED: &str = "code_level_padded";
 /// code cell (`类⇥款⇥项⇥合计⇥…`: the level row doubling as the total row) reads as blank; a label
 /// printed across the code cells (`合计⇥⇥9746.50`, `人员经费合计⇥⇥`) moves to an empty name cell.
 /// Returns how many cells it removed.
-fn join_code_cells(
-    cells: &mut Vec<String>,
+fn join_code_cells<'a>(
+    cells: &mut Vec<Cow<'a, str>>,
     n: usize,
     g: &Grammar,
     line: usize,
@@ -464,16 +468,16 @@ fn join_code_cells(
     if cells.len() < n {
         return 0;
     }
-    let parts: Vec<String> = cells.drain(..n).map(|c| c.trim().to_owned()).collect();
+    let parts: Vec<Cow<'a, str>> = cells.drain(..n).collect();
     let is_level = |p: &str| g.code_levels.iter().any(|w| fold_eq(w, p));
     let digits = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit() || c == ' ');
     let kept: Vec<(usize, &str)> = parts
         .iter()
+        .map(|p| p.trim())
         .enumerate()
-        .filter(|(_, p)| !p.is_empty() && !is_level(p))
-        .map(|(i, p)| (i, p.as_str()))
+        .filter(|&(_, p)| !p.is_empty() && !is_level(p))
         .collect();
-    let joined = if n > 1 && kept.iter().all(|(_, p)| digits(p)) {
+    let joined: Cow<'a, str> = if n > 1 && kept.iter().all(|(_, p)| digits(p)) {
         let widths = level_widths(&g.code_lengths);
         let mut code = String::new();
         for &(i, p) in &kept {
@@ -487,20 +491,20 @@ fn join_code_cells(
                 _ => code.push_str(&p),
             }
         }
-        code
+        Cow::Owned(code)
     } else if kept.iter().any(|(_, p)| !digits(p) && !looks_numeric(p)) {
         let text: String = kept.iter().map(|(_, p)| *p).collect();
         let name_at = g.keys.iter().position(|k| k.role == KeyRole::Name);
         match name_at.and_then(|i| cells.get_mut(i - 1)) {
             Some(name) if name.trim().is_empty() => {
-                *name = text;
-                String::new()
+                *name = Cow::Owned(text);
+                Cow::Borrowed("")
             }
             // Nowhere to move it: leave it as the code, for X002 to report.
-            _ => text,
+            _ => Cow::Owned(text),
         }
     } else {
-        kept.iter().map(|(_, p)| *p).collect::<Vec<_>>().join(" ")
+        Cow::Owned(kept.iter().map(|(_, p)| *p).collect::<Vec<_>>().join(" "))
     };
     cells.insert(0, joined);
     n - 1
@@ -526,7 +530,7 @@ fn level_widths(lengths: &[usize]) -> Vec<usize> {
 /// three code cells and a name cell): when the cells after the label are exactly the values, the
 /// label goes to the name cell and the missing key cells are blank.
 fn realign_short_row(
-    cells: &mut Vec<String>,
+    cells: &mut Vec<Cow<'_, str>>,
     key_cells: usize,
     ncols: usize,
     name_at: Option<usize>,
@@ -542,7 +546,7 @@ fn realign_short_row(
         return;
     }
     let label = cells.remove(0);
-    let mut keys = vec![String::new(); key_cells];
+    let mut keys = vec![Cow::Borrowed(""); key_cells];
     keys[name_at] = label;
     keys.append(cells);
     *cells = keys;
@@ -550,7 +554,7 @@ fn realign_short_row(
 
 /// Value cells that hold a header word or a total word (a header row merged into a body row:
 /// `合计⇥⇥⇥合计⇥基本支出⇥项目支出`) are blank, not malformed amounts.
-fn blank_header_words(cells: &mut [String], first_value: usize, g: &Grammar, doc: &Grammar) {
+fn blank_header_words(cells: &mut [Cow<'_, str>], first_value: usize, g: &Grammar, doc: &Grammar) {
     for c in cells.iter_mut().skip(first_value) {
         let t = c.trim();
         if !t.is_empty()
@@ -561,7 +565,7 @@ fn blank_header_words(cells: &mut [String], first_value: usize, g: &Grammar, doc
                 .chain(doc.vocab("total_row"))
                 .any(|h| fold_eq(h, t))
         {
-            c.clear();
+            *c = Cow::Borrowed("");
         }
     }
 }
@@ -577,6 +581,9 @@ fn is_label_fragment(text: &str, doc: &Grammar) -> bool {
 
 /// More non-empty value cells than columns: the extras cannot be placed; say so.
 fn check_width(value_cells: &[&str], ncols: usize, line: usize, row: Option<&str>, cx: &mut Cx) {
+    if value_cells.iter().skip(ncols).all(|c| c.trim().is_empty()) {
+        return;
+    }
     let extras: Vec<&str> = value_cells
         .iter()
         .skip(ncols)

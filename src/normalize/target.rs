@@ -12,7 +12,7 @@
 
 use crate::model::{Quantity, Target};
 use crate::normalize::number::{
-    Reading, canonical_amount, is_blank_mark, looks_numeric, read_amount,
+    Reading, canonical_amount, is_amount, is_blank_mark, looks_numeric, read_amount,
 };
 
 /// Comparators as printed → as reported. ASCII pairs come first so `>=` is not read as `>` then `=`.
@@ -63,6 +63,19 @@ pub fn parse_target(raw: &str) -> Option<Target> {
     Some(target)
 }
 
+/// Whether [`parse_target`] reads `raw` as a number or with a comparator (its `value` or
+/// `comparator` set), decided without building the target: most cells of an indicator grid are
+/// names, read only to be rejected.
+pub fn is_quantitative(raw: &str) -> bool {
+    let t = raw.trim();
+    if is_blank_mark(t) {
+        return false;
+    }
+    let (comparator, rest) = split_comparator(t);
+    split_number(rest).is_some_and(|(_, tail)| is_unit(tail))
+        || (comparator.is_some() && !rest.is_empty())
+}
+
 /// Splits a quantity cell: `30 万元` → `30` + `万元`; `53.9%` → `53.9` + `%`; `1272.07` → no unit;
 /// `4,33 5.95` (a number broken by extraction) → `4335.95`. A cell that is not one number with a
 /// unit keeps its raw text only (`489条线路、3条互联网出口`).
@@ -99,13 +112,13 @@ fn split_comparator(s: &str) -> (Option<&'static str>, &str) {
 
 /// The whole of `s` read as a number and an optional unit, or `None` if it is not that shape.
 fn number_and_unit(s: &str) -> Option<(String, Option<String>)> {
-    let (value, rest) = leading_number(s)?;
+    let (number, rest) = split_number(s)?;
     let unit = unit_of(rest)?;
-    Some((value, unit))
+    Some((canonical_amount(number)?, unit))
 }
 
-/// A number at the start of `s` (sign, digits, thousands commas, decimals), canonical, and the rest.
-fn leading_number(s: &str) -> Option<(String, &str)> {
+/// A number at the start of `s` (sign, digits, thousands commas, decimals), as printed, and the rest.
+fn split_number(s: &str) -> Option<(&str, &str)> {
     let signed = s.starts_with(['-', '+']) && s[1..].starts_with(|c: char| c.is_ascii_digit());
     let start = usize::from(signed);
     let len = s[start..]
@@ -116,27 +129,76 @@ fn leading_number(s: &str) -> Option<(String, &str)> {
     while end > start && s[..end].ends_with(['.', ',']) {
         end -= 1;
     }
-    if end == start {
+    if end == start || !is_amount(&s[..end]) {
         return None;
     }
-    let value = canonical_amount(&s[..end])?;
-    Some((value, &s[end..]))
+    Some(s.split_at(end))
 }
 
 /// The unit after a number: `None` inside `Some` for no unit, outer `None` when the tail is not a
 /// unit (holds digits or punctuation, or is too long to be one).
 fn unit_of(rest: &str) -> Option<Option<String>> {
+    if !is_unit(rest) {
+        return None;
+    }
     // Units are short words; a space inside one is a wrap (`万 元`).
     let unit: String = rest.chars().filter(|c| !c.is_whitespace()).collect();
-    if unit.is_empty() {
-        return Some(None);
-    }
-    let plausible = unit.chars().count() <= MAX_UNIT_CHARS && !unit.chars().any(is_not_unit_char);
-    plausible.then_some(Some(unit))
+    Some((!unit.is_empty()).then_some(unit))
+}
+
+/// Whether the tail after a number is a plausible unit (or nothing): at most [`MAX_UNIT_CHARS`]
+/// characters besides spaces, none of them a digit or punctuation.
+fn is_unit(rest: &str) -> bool {
+    let mut chars = rest.chars().filter(|c| !c.is_whitespace());
+    chars
+        .by_ref()
+        .take(MAX_UNIT_CHARS)
+        .all(|c| !is_not_unit_char(c))
+        && chars.next().is_none()
 }
 
 fn is_not_unit_char(c: char) -> bool {
-    c.is_ascii_digit() || "、，,。.;；:：!！?？\"'“”‘’()（）[]【】《》<>=≥≤~～-—".contains(c)
+    c.is_ascii_digit()
+        || matches!(
+            c,
+            '、' | '，'
+                | ','
+                | '。'
+                | '.'
+                | ';'
+                | '；'
+                | ':'
+                | '：'
+                | '!'
+                | '！'
+                | '?'
+                | '？'
+                | '"'
+                | '\''
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '('
+                | ')'
+                | '（'
+                | '）'
+                | '['
+                | ']'
+                | '【'
+                | '】'
+                | '《'
+                | '》'
+                | '<'
+                | '>'
+                | '='
+                | '≥'
+                | '≤'
+                | '~'
+                | '～'
+                | '-'
+                | '—'
+        )
 }
 
 #[cfg(test)]
@@ -296,6 +358,19 @@ mod tests {
         assert_eq!(parse_quantity("-"), None);
     }
 
+    /// The punctuation test as it was written first, over a string of the marks.
+    #[test]
+    fn unit_chars_match_the_mark_list() {
+        let marks = "、，,。.;；:：!！?？\"'“”‘’()（）[]【】《》<>=≥≤~～-—";
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(
+                is_not_unit_char(c),
+                c.is_ascii_digit() || marks.contains(c),
+                "{c:?}"
+            );
+        }
+    }
+
     mod props {
         use super::super::*;
         use proptest::prelude::*;
@@ -357,6 +432,20 @@ mod tests {
                 prop_assert_eq!(t.value.as_deref(), Some(number.as_str()), "value of {:?}", &cell);
                 prop_assert_eq!(t.unit.as_deref(), (!unit.is_empty()).then_some(unit), "unit of {:?}", &cell);
                 prop_assert_eq!(t.text, None);
+            }
+
+            /// [`is_quantitative`] says what [`parse_target`] finds, on cells built from the
+            /// characters targets print, and on any text.
+            #[test]
+            fn quantitative_matches_parse_target(
+                s in prop_oneof![
+                    "[ ≥≤>=<≧≠0-9.,+\\-%万元人个工作日、：a]{0,14}",
+                    "\\PC{0,12}",
+                ]
+            ) {
+                let parsed = parse_target(&s)
+                    .is_some_and(|t| t.value.is_some() || t.comparator.is_some());
+                prop_assert_eq!(is_quantitative(&s), parsed, "{:?}", &s);
             }
 
             /// Whatever a cell holds, reading it never panics, and a number read back is canonical.

@@ -16,18 +16,20 @@
 //! closed, a wrapped fragment joined back) is logged as a [`Repair`]; a line that fits nowhere is an
 //! `L003` finding. Nothing here panics on input.
 
-use crate::grammar::{Grammar, Layout};
+use crate::grammar::{Grammar, Layout, ListId};
 use crate::model::{
     Anomaly, BudgetLine, Field, FundingLine, Goal, Indicator, IndicatorSet, Loc, Location,
     Performance, ProcurementLine, ProjectLine, Quantity, Repair, Target,
 };
 use crate::normalize::Line;
 use crate::normalize::cells::{
-    CJK_SPACE, close_cjk_spaces, fold, fold_char, fold_cow, folded_chars, is_cjk, split_cells,
+    CJK_SPACE, close_cjk_spaces, fold, fold_char, fold_cow, folded_chars, folds, is_cjk,
+    split_cells,
 };
 use crate::normalize::number::{Reading, is_blank_mark, read_amount};
-use crate::normalize::target::{parse_quantity, parse_target};
+use crate::normalize::target::{is_quantitative, parse_quantity, parse_target};
 use crate::parse::RawTable;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Rule name for a cell fragment that wrapped onto a line of its own, joined back to its cell.
@@ -126,9 +128,106 @@ const SECTIONS: &[(&str, Block)] = &[
 ];
 
 /// One body line: its number and its non-empty cells, trimmed, wrap spaces closed.
-struct Row {
+struct Row<'g> {
     no: usize,
-    cells: Vec<String>,
+    cells: Vec<Cell<'g>>,
+}
+
+/// One cell of a body line, folded once and looked up once in the grammar's word lists: every
+/// cell is tested against a dozen lists, and folding and scanning the lists for each test was
+/// most of the cost of reading a form.
+#[derive(Clone)]
+struct Cell<'g> {
+    text: String,
+    /// `fold(text)`, when folding changes the text.
+    folded: Option<String>,
+    /// The word lists that hold the cell's folded text.
+    lists: &'g [ListId],
+}
+
+impl<'g> Cell<'g> {
+    fn new(text: String, g: &'g Grammar) -> Self {
+        let folded = match fold_cow(&text) {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(f) => Some(f),
+        };
+        let lists = g.vocab_index.lists_of(folded.as_deref().unwrap_or(&text));
+        Cell {
+            text,
+            folded,
+            lists,
+        }
+    }
+
+    /// A cell whose text folding leaves as it is (no whitespace, no mark to fold).
+    fn folded_as_is(text: String, g: &'g Grammar) -> Self {
+        let lists = g.vocab_index.lists_of(&text);
+        Cell {
+            text,
+            folded: None,
+            lists,
+        }
+    }
+
+    fn folded(&self) -> &str {
+        self.folded.as_deref().unwrap_or(&self.text)
+    }
+}
+
+/// The cells' texts.
+fn texts<'c>(cells: &'c [Cell<'_>]) -> Vec<&'c str> {
+    cells.iter().map(|c| c.text.as_str()).collect()
+}
+
+/// The grammar's word lists this module reads, resolved once per table; a list the grammar lacks
+/// is `None` and matches nothing.
+struct Lists {
+    field: Option<ListId>,
+    group: Option<ListId>,
+    funding_column: Option<ListId>,
+    funding_split: Option<ListId>,
+    source_column: Option<ListId>,
+    money_unit: Option<ListId>,
+    none_item: Option<ListId>,
+    level1: Option<ListId>,
+    basis: Option<ListId>,
+    qualitative: Option<ListId>,
+    header: Option<ListId>,
+    form_header: Option<ListId>,
+    target_column: Option<ListId>,
+    target_group: Option<ListId>,
+    sections: Vec<(Option<ListId>, Block)>,
+}
+
+impl Lists {
+    fn new(g: &Grammar) -> Self {
+        let id = |name: &str| g.vocab_index.list_id(name);
+        Lists {
+            field: id(vocab::FIELD),
+            group: id(vocab::GROUP),
+            funding_column: id(vocab::FUNDING_COLUMN),
+            funding_split: id(vocab::FUNDING_SPLIT),
+            source_column: id(vocab::SOURCE_COLUMN),
+            money_unit: id(vocab::MONEY_UNIT),
+            none_item: id(vocab::NONE_ITEM),
+            level1: id(vocab::LEVEL1),
+            basis: id(vocab::BASIS),
+            qualitative: id(vocab::QUALITATIVE),
+            header: id(vocab::HEADER),
+            form_header: id(vocab::FORM_HEADER),
+            target_column: id(vocab::TARGET_COLUMN),
+            target_group: id(vocab::TARGET_GROUP),
+            sections: SECTIONS
+                .iter()
+                .map(|&(list, block)| (id(list), block))
+                .collect(),
+        }
+    }
+}
+
+/// The cell is one of the list's words (compared folded: no spaces, ASCII brackets).
+fn is(list: Option<ListId>, cell: &Cell<'_>) -> bool {
+    list.is_some_and(|id| cell.lists.contains(&id))
 }
 
 /// What one grid cell is, by its content.
@@ -170,10 +269,18 @@ struct Reader<'a, 'g> {
     grid_header: Vec<String>,
     level1: Option<String>,
     level2: Option<String>,
-    /// Looked up for every cell, so prepared once per table: each level-1 word with its folded
-    /// `level2:<word>` list, and the form labels longest first.
-    level2_lists: Vec<(&'g String, &'g [String])>,
-    field_labels: Vec<&'g String>,
+    /// Looked up for every cell, so prepared once per table: the lists, each level-1 word with its
+    /// `level2:<word>` list, the form labels longest first (with their folded forms), and the word
+    /// lists read by prefix or suffix.
+    lists: Lists,
+    level2_lists: Vec<(&'g String, Option<ListId>)>,
+    field_labels: Vec<(&'g String, &'g String)>,
+    goal_labels: Vec<&'g String>,
+    goal_items: Vec<&'g String>,
+    long_grid: &'g [String],
+    year_grid: &'g [String],
+    level2_suffixes: &'g [String],
+    economic_classes: &'g [String],
 }
 
 impl<'a, 'g> Reader<'a, 'g> {
@@ -186,10 +293,17 @@ impl<'a, 'g> Reader<'a, 'g> {
         let level2_lists = g
             .vocab(vocab::LEVEL1)
             .iter()
-            .map(|l1| (l1, g.folded_vocab(&format!("{}{l1}", vocab::LEVEL2_PREFIX))))
+            .map(|l1| {
+                let list = format!("{}{l1}", vocab::LEVEL2_PREFIX);
+                (l1, g.vocab_index.list_id(&list))
+            })
             .collect();
-        let mut field_labels: Vec<&String> = g.vocab(vocab::FIELD).iter().collect();
-        field_labels.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        let mut field_labels: Vec<(&String, &String)> = g
+            .vocab(vocab::FIELD)
+            .iter()
+            .zip(g.folded_vocab(vocab::FIELD))
+            .collect();
+        field_labels.sort_by_key(|(w, _)| std::cmp::Reverse(w.chars().count()));
         Reader {
             table,
             g,
@@ -205,37 +319,53 @@ impl<'a, 'g> Reader<'a, 'g> {
             grid_header: Vec::new(),
             level1: None,
             level2: None,
+            lists: Lists::new(g),
             level2_lists,
             field_labels,
+            goal_labels: longest_first(g.vocab(vocab::GOAL_LABEL)),
+            goal_items: longest_first(g.vocab(vocab::GOAL_ITEM)),
+            long_grid: g.folded_vocab(vocab::LONG_GRID),
+            year_grid: g.folded_vocab(vocab::YEAR_GRID),
+            level2_suffixes: g.folded_vocab(vocab::LEVEL2_SUFFIX),
+            economic_classes: g.folded_vocab(vocab::ECONOMIC_CLASS),
         }
     }
 
     // ---- lines and cells ----
 
     /// Splits a line into its non-empty cells and closes wrap spaces (`满意度 指标`), logging each.
-    fn row(&mut self, line: &Line) -> Row {
+    fn row(&mut self, line: &Line) -> Row<'g> {
         let mut cells = Vec::new();
         for raw in split_cells(&line.text)
             .into_iter()
             .map(str::trim)
             .filter(|c| !c.is_empty())
         {
-            let closed = close_cjk_spaces(raw);
-            if closed != raw {
-                self.repair(line.no, CJK_SPACE, raw, &closed);
+            if !folds(raw) {
+                // No whitespace to close and nothing to fold: the common cell, scanned once.
+                cells.push(Cell::folded_as_is(raw.to_owned(), self.g));
+                continue;
             }
-            cells.push(closed.into_owned());
+            // `raw` is trimmed, so the closed text differs from it exactly when it is a new string.
+            let closed = match close_cjk_spaces(raw) {
+                Cow::Borrowed(same) => same.to_owned(),
+                Cow::Owned(closed) => {
+                    self.repair(line.no, CJK_SPACE, raw, &closed);
+                    closed
+                }
+            };
+            cells.push(Cell::new(closed, self.g));
         }
         Row { no: line.no, cells }
     }
 
     /// Routes one line: form labels, section words, grid labels and goal labels are recognised
     /// wherever the reader is; other lines belong to the current block.
-    fn read(&mut self, row: &Row) {
+    fn read(&mut self, row: &Row<'g>) {
         let Some(first) = row.cells.first() else {
             return;
         };
-        if self.is(vocab::FIELD, first) {
+        if is(self.lists.field, first) {
             self.block = Block::Form;
             self.read_fields(row);
         } else if let Some(unglued) = self.unglue_label(row) {
@@ -258,19 +388,20 @@ impl<'a, 'g> Reader<'a, 'g> {
 
     /// A line of column headings. In a grid, those above its first indicator name the target
     /// columns; a header repeated further down (after a page break) changes nothing.
-    fn read_header(&mut self, row: &Row) {
+    fn read_header(&mut self, row: &Row<'_>) {
         let grid_started = self
             .out
             .indicator_sets
             .last()
             .is_some_and(|s| !s.indicators.is_empty());
         if self.block == Block::Grid && !grid_started {
-            self.grid_header.extend(row.cells.iter().cloned());
+            self.grid_header
+                .extend(row.cells.iter().map(|c| c.text.clone()));
             self.update_target_columns();
         }
     }
 
-    fn read_in_block(&mut self, row: &Row) {
+    fn read_in_block(&mut self, row: &Row<'_>) {
         match self.block {
             Block::Funding => self.read_funding(row),
             Block::Projects => self.read_project(row),
@@ -285,77 +416,67 @@ impl<'a, 'g> Reader<'a, 'g> {
 
     // ---- vocabulary lookups ----
 
+    /// [`is`] for a text that is not one of the row's cells (a unit, a header word kept).
+    fn is_text(&self, list: Option<ListId>, text: &str) -> bool {
+        list.is_some_and(|id| self.g.vocab_index.lists_of(&fold_cow(text)).contains(&id))
+    }
+
     fn words(&self, list: &str) -> &'g [String] {
         self.g.vocab(list)
     }
 
-    /// The list's words, folded (when the grammar was loaded).
-    fn folded(&self, list: &str) -> &'g [String] {
-        self.g.folded_vocab(list)
-    }
-
-    /// The cell is one of the list's words (compared folded: no spaces, ASCII brackets).
-    fn is(&self, list: &str, cell: &str) -> bool {
-        let words = self.folded(list);
-        !words.is_empty() && {
-            let f = fold_cow(cell);
-            words.iter().any(|w| *w == f)
-        }
-    }
-
-    /// The cell starts with one of the list's words.
-    fn starts_with_word(&self, list: &str, cell: &str) -> bool {
-        let f = fold_cow(cell);
-        self.folded(list).iter().any(|w| f.starts_with(w.as_str()))
-    }
-
-    fn section_of(&self, cell: &str) -> Option<Block> {
-        SECTIONS
+    fn section_of(&self, cell: &Cell<'_>) -> Option<Block> {
+        self.lists
+            .sections
             .iter()
-            .find(|(list, _)| self.is(list, cell))
+            .find(|&&(list, _)| is(list, cell))
             .map(|&(_, block)| block)
     }
 
     /// `长期绩效指标 1` / `年度绩效目标表` → the grid's horizon. After the word only a number may follow.
-    fn grid_horizon(&self, cell: &str) -> Option<&'static str> {
-        let f = fold_cow(cell);
-        let opens = |list: &str| {
-            self.folded(list).iter().any(|w| {
+    fn grid_horizon(&self, cell: &Cell<'_>) -> Option<&'static str> {
+        let f = cell.folded();
+        let opens = |words: &[String]| {
+            words.iter().any(|w| {
                 f.strip_prefix(w.as_str())
                     .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit() || c == ':'))
             })
         };
-        if opens(vocab::LONG_GRID) {
+        if opens(self.long_grid) {
             Some(HORIZON_LONG)
-        } else if opens(vocab::YEAR_GRID) {
+        } else if opens(self.year_grid) {
             Some(HORIZON_ANNUAL)
         } else {
             None
         }
     }
 
-    fn is_header_row(&self, cells: &[String]) -> bool {
+    fn is_header_row(&self, cells: &[Cell<'_>]) -> bool {
         cells
             .iter()
-            .all(|c| self.is(vocab::HEADER, c) || self.is(vocab::FORM_HEADER, c))
+            .all(|c| is(self.lists.header, c) || is(self.lists.form_header, c))
     }
 
-    fn is_level2(&self, cell: &str) -> bool {
+    fn is_level2(&self, cell: &Cell<'_>) -> bool {
         if self.level1_of(cell).is_some() {
             return true;
         }
-        let f = fold_cow(cell);
-        self.folded(vocab::LEVEL2_SUFFIX)
+        let f = cell.folded();
+        self.level2_suffixes
             .iter()
             .any(|s| f.len() > s.len() && f.ends_with(s.as_str()))
     }
 
     /// The first level a second-level word belongs to, per the `level2:<level1>` lists.
-    fn level1_of(&self, level2: &str) -> Option<&'g String> {
-        let f = fold_cow(level2);
+    fn level1_of(&self, level2: &Cell<'_>) -> Option<&'g String> {
+        self.level1_of_lists(level2.lists)
+    }
+
+    /// [`Self::level1_of`] a word held by `lists`.
+    fn level1_of_lists(&self, lists: &[ListId]) -> Option<&'g String> {
         self.level2_lists
             .iter()
-            .find(|(_, words)| words.iter().any(|w| *w == f))
+            .find(|&&(_, list)| list.is_some_and(|id| lists.contains(&id)))
             .map(|&(l1, _)| l1)
     }
 
@@ -364,7 +485,7 @@ impl<'a, 'g> Reader<'a, 'g> {
         let q = parse_quantity(cell)?;
         q.value.as_ref()?;
         match &q.unit {
-            Some(u) if !self.is(vocab::MONEY_UNIT, u) => None,
+            Some(u) if !self.is_text(self.lists.money_unit, u) => None,
             _ => Some(q),
         }
     }
@@ -372,19 +493,19 @@ impl<'a, 'g> Reader<'a, 'g> {
     // ---- form fields ----
 
     /// `项目负责人 贺小闯 联系电话 027-88936946`: each label takes the cells up to the next label.
-    fn read_fields(&mut self, row: &Row) {
+    fn read_fields(&mut self, row: &Row<'_>) {
         let loc = Loc::line(row.no);
         let mut current: Option<Field> = None;
         for cell in &row.cells {
-            if self.is(vocab::FIELD, cell) {
+            if is(self.lists.field, cell) {
                 self.out.fields.extend(current.take());
                 current = Some(Field {
-                    label: cell.clone(),
+                    label: cell.text.clone(),
                     value: String::new(),
                     loc,
                 });
             } else if let Some(field) = current.as_mut() {
-                append_text(&mut field.value, cell);
+                append_text(&mut field.value, &cell.text);
             }
         }
         self.out.fields.extend(current);
@@ -392,16 +513,23 @@ impl<'a, 'g> Reader<'a, 'g> {
 
     /// `部门职能概述1.贯彻…`: a form label run together with its value (a lost tab, or one space in
     /// layout-preserving text) → the row with the two split, logged as a repair.
-    fn unglue_label(&mut self, row: &Row) -> Option<Row> {
+    fn unglue_label(&mut self, row: &Row<'g>) -> Option<Row<'g>> {
         let (first, rest) = row.cells.split_first()?;
+        let f = first.folded();
         let value = self
             .field_labels
             .iter()
-            .find_map(|l| strip_folded_prefix(first, l).filter(|v| !v.trim().is_empty()))?;
+            // The folded cell must extend the folded label: most cells are no glued label, and
+            // this answers them without walking the cell once per label.
+            .filter(|(_, folded)| f.len() > folded.len() && f.starts_with(folded.as_str()))
+            .find_map(|(l, _)| {
+                strip_folded_prefix(&first.text, l).filter(|v| !v.trim().is_empty())
+            })?;
+        let first = first.text.as_str();
         let label = first.strip_suffix(value).unwrap_or(first).trim().to_owned();
         let value = value.trim().to_owned();
         self.repair(row.no, GLUED_LABEL, first, &format!("{label}\t{value}"));
-        let mut cells = vec![label, value];
+        let mut cells = vec![Cell::new(label, self.g), Cell::new(value, self.g)];
         cells.extend(rest.iter().cloned());
         Some(Row { no: row.no, cells })
     }
@@ -409,25 +537,28 @@ impl<'a, 'g> Reader<'a, 'g> {
     // ---- sections ----
 
     /// Starts a block; the section line's other cells are the block's column headings.
-    fn open_section(&mut self, block: Block, row: &Row) {
+    fn open_section(&mut self, block: Block, row: &Row<'_>) {
         self.block = block;
         let headings = row.cells.get(1..).unwrap_or_default();
         match block {
             Block::Funding => self.funding_header(headings),
             Block::Sources => {
-                self.source_columns = self.columns_in(headings, vocab::SOURCE_COLUMN);
+                self.source_columns =
+                    self.columns_in(headings, self.lists.source_column, vocab::SOURCE_COLUMN);
             }
-            Block::OverallGoals => self.goal_columns = headings.to_vec(),
+            Block::OverallGoals => {
+                self.goal_columns = headings.iter().map(|h| h.text.clone()).collect();
+            }
             _ => {}
         }
     }
 
     /// The headings found in a list, folded (`2025 年` → `2025年`); the whole list when none was printed.
-    fn columns_in(&self, headings: &[String], list: &str) -> Vec<String> {
+    fn columns_in(&self, headings: &[Cell<'_>], id: Option<ListId>, list: &str) -> Vec<String> {
         let found: Vec<String> = headings
             .iter()
-            .filter(|h| self.is(list, h))
-            .map(|h| fold(h))
+            .filter(|h| is(id, h))
+            .map(|h| h.folded().to_owned())
             .collect();
         if found.is_empty() {
             self.words(list).to_vec()
@@ -438,14 +569,14 @@ impl<'a, 'g> Reader<'a, 'g> {
 
     // ---- 表11 funding ----
 
-    fn funding_header(&mut self, headings: &[String]) {
+    fn funding_header(&mut self, headings: &[Cell<'_>]) {
         self.group = None;
         self.funding_split = None;
         self.funding_columns.clear();
         for h in headings {
-            if self.is(vocab::FUNDING_COLUMN, h) {
-                self.funding_columns.push(fold(h));
-            } else if self.is(vocab::FUNDING_SPLIT, h) {
+            if is(self.lists.funding_column, h) {
+                self.funding_columns.push(h.folded().to_owned());
+            } else if is(self.lists.funding_split, h) {
                 self.funding_split = Some(self.funding_columns.len());
             }
         }
@@ -455,12 +586,12 @@ impl<'a, 'g> Reader<'a, 'g> {
     }
 
     /// `收入构成 财政拨款 4335.95 100% 2539.05 1272.07`: group (carried down), name, values in column order.
-    fn read_funding(&mut self, row: &Row) {
+    fn read_funding(&mut self, row: &Row<'_>) {
         if let Some(at) = self.funding_split.take()
             && self.is_sub_header(row)
         {
             // `2025 年  2024 年`: the sub-columns of the split heading, spliced in where it stood.
-            let labels = row.cells.iter().map(|c| fold(c));
+            let labels = row.cells.iter().map(|c| c.folded().to_owned());
             let at = at.min(self.funding_columns.len());
             self.funding_columns.splice(at..at, labels);
             return;
@@ -468,12 +599,12 @@ impl<'a, 'g> Reader<'a, 'g> {
         let mut name = None;
         let mut values = Vec::new();
         for cell in &row.cells {
-            if name.is_none() && values.is_empty() && self.is(vocab::GROUP, cell) {
-                self.group = Some(cell.clone());
-            } else if name.is_none() && !is_value(cell) {
-                name = Some(cell.clone());
+            if name.is_none() && values.is_empty() && is(self.lists.group, cell) {
+                self.group = Some(cell.text.clone());
+            } else if name.is_none() && !is_value(&cell.text) {
+                name = Some(cell.text.clone());
             } else {
-                values.push(self.funding_value(row.no, cell));
+                values.push(self.funding_value(row.no, &cell.text));
             }
         }
         let Some(name) = name else {
@@ -493,10 +624,10 @@ impl<'a, 'g> Reader<'a, 'g> {
     }
 
     /// The line under a split heading: no amount, no share, no group word.
-    fn is_sub_header(&self, row: &Row) -> bool {
+    fn is_sub_header(&self, row: &Row<'_>) -> bool {
         row.cells
             .iter()
-            .all(|c| !is_value(c) && !self.is(vocab::GROUP, c))
+            .all(|c| !is_value(&c.text) && !is(self.lists.group, c))
     }
 
     /// A funding cell: an amount (repaired if extraction broke it) or a share; `None` for a blank.
@@ -523,7 +654,7 @@ impl<'a, 'g> Reader<'a, 'g> {
     /// Values in print order keyed by column; blanks hold their column, extras are reported.
     fn keyed(
         &mut self,
-        row: &Row,
+        row: &Row<'_>,
         name: &str,
         columns: &[String],
         values: Vec<Option<Quantity>>,
@@ -541,21 +672,21 @@ impl<'a, 'g> Reader<'a, 'g> {
     // ---- 表11 project list ----
 
     /// `产业促进项目 常年性项目 30 万元 30 万元 用于…`: name, category, total and year budget, purpose.
-    fn read_project(&mut self, row: &Row) {
+    fn read_project(&mut self, row: &Row<'_>) {
         let Some((name, rest)) = row.cells.split_first() else {
             return;
         };
-        let amount_at = rest.iter().position(|c| self.money(c).is_some());
+        let amount_at = rest.iter().position(|c| self.money(&c.text).is_some());
         let (before, amounts_and_after) = rest.split_at(amount_at.unwrap_or(rest.len()));
         let amounts: Vec<Quantity> = amounts_and_after
             .iter()
-            .map_while(|c| self.money(c))
+            .map_while(|c| self.money(&c.text))
             .collect();
         let after = amounts_and_after.get(amounts.len()..).unwrap_or_default();
         let mut amounts = amounts.into_iter();
         let project = ProjectLine {
-            name: name.clone(),
-            category: before.first().cloned(),
+            name: name.text.clone(),
+            category: before.first().map(|c| c.text.clone()),
             total_budget: amounts.next(),
             year_budget: amounts.next(),
             purpose: joined(after),
@@ -564,7 +695,7 @@ impl<'a, 'g> Reader<'a, 'g> {
         let extras: Vec<String> = before
             .iter()
             .skip(1)
-            .cloned()
+            .map(|c| c.text.clone())
             .chain(amounts.map(|q| q.raw))
             .collect();
         self.unplaced_cells(row, &extras);
@@ -575,13 +706,13 @@ impl<'a, 'g> Reader<'a, 'g> {
 
     /// A goal statement: a goal label first (`长期目标 1:`), and nothing that belongs to a grid row
     /// after it (a grid's goal-name column holds the same words).
-    fn is_goal_row(&self, row: &Row) -> bool {
+    fn is_goal_row(&self, row: &Row<'_>) -> bool {
         let Some((first, rest)) = row.cells.split_first() else {
             return false;
         };
-        split_goal_label(first, self.words(vocab::GOAL_LABEL)).is_some()
+        split_goal_label_sorted(&first.text, &self.goal_labels).is_some()
             && rest.iter().all(|c| {
-                is_blank_mark(c)
+                is_blank_mark(&c.text)
                     || !matches!(
                         self.classify(c),
                         Part::Level1 | Part::Basis | Part::Target(Some(_))
@@ -589,15 +720,16 @@ impl<'a, 'g> Reader<'a, 'g> {
             })
     }
 
-    fn read_goal(&mut self, row: &Row) {
+    fn read_goal(&mut self, row: &Row<'_>) {
         let Some((first, rest)) = row.cells.split_first() else {
             return;
         };
-        let Some((label, mut text)) = split_goal_label(first, self.words(vocab::GOAL_LABEL)) else {
+        let Some((label, mut text)) = split_goal_label_sorted(&first.text, &self.goal_labels)
+        else {
             return;
         };
-        for cell in rest.iter().filter(|c| !is_blank_mark(c)) {
-            append_text(&mut text, cell);
+        for cell in rest.iter().filter(|c| !is_blank_mark(&c.text)) {
+            append_text(&mut text, &cell.text);
         }
         if text.is_empty() {
             // A bare goal name inside a grid is its merged goal-name column; elsewhere it says nothing.
@@ -615,12 +747,12 @@ impl<'a, 'g> Reader<'a, 'g> {
     }
 
     /// `目标 1: …  目标 1: …` under 整体绩效总目标: the n-th item of a line is under the n-th heading.
-    fn read_overall_goals(&mut self, row: &Row) {
+    fn read_overall_goals(&mut self, row: &Row<'_>) {
         let mut current: Option<Goal> = None;
         let mut column = 0;
         let mut extras = Vec::new();
         for cell in &row.cells {
-            if let Some((item, text)) = split_goal_label(cell, self.words(vocab::GOAL_ITEM)) {
+            if let Some((item, text)) = split_goal_label_sorted(&cell.text, &self.goal_items) {
                 self.out.goals.extend(current.take());
                 let label = match self.goal_columns.get(column) {
                     Some(heading) => format!("{heading}/{item}"),
@@ -633,9 +765,9 @@ impl<'a, 'g> Reader<'a, 'g> {
                     loc: Loc::line(row.no),
                 });
             } else if let Some(goal) = current.as_mut() {
-                append_text(&mut goal.text, cell);
+                append_text(&mut goal.text, &cell.text);
             } else {
-                extras.push(cell.clone());
+                extras.push(cell.text.clone());
             }
         }
         if column == 0 {
@@ -649,10 +781,11 @@ impl<'a, 'g> Reader<'a, 'g> {
     // ---- 表12 funding sources, budget lines, procurement ----
 
     /// `1.一般公共预算财政拨款 30万元`: the name, then amounts in column order.
-    fn read_source(&mut self, row: &Row) {
+    fn read_source(&mut self, row: &Row<'_>) {
         let Some((name, rest)) = row.cells.split_first() else {
             return;
         };
+        let name = name.text.as_str();
         if self.money(name).is_some() {
             // An amount with no name before it cannot be placed.
             self.unplaced(row);
@@ -661,12 +794,12 @@ impl<'a, 'g> Reader<'a, 'g> {
         let mut values = Vec::new();
         let mut extras = Vec::new();
         for cell in rest {
-            if is_blank_mark(cell) {
+            if is_blank_mark(&cell.text) {
                 values.push(None);
-            } else if let Some(q) = self.money(cell) {
+            } else if let Some(q) = self.money(&cell.text) {
                 values.push(Some(q));
             } else {
-                extras.push(cell.clone());
+                extras.push(cell.text.clone());
             }
         }
         let columns = self.source_columns.clone();
@@ -674,7 +807,7 @@ impl<'a, 'g> Reader<'a, 'g> {
         self.unplaced_cells(row, &extras);
         self.out.sources.push(FundingLine {
             group: None,
-            name: name.clone(),
+            name: name.to_owned(),
             values,
             loc: Loc::line(row.no),
         });
@@ -682,13 +815,13 @@ impl<'a, 'g> Reader<'a, 'g> {
 
     /// `项目活动 活动内容表述 支出经济分类 金额 测算依据及说明 备注`, placed around the amount: the
     /// economic class is the cell opening with a class word (else the third), basis and remark follow.
-    fn read_budget(&mut self, row: &Row) {
+    fn read_budget(&mut self, row: &Row<'_>) {
         let cells = &row.cells;
         // The activity is always first, even if it starts with a digit.
         let amount_at = cells
             .iter()
             .skip(1)
-            .position(|c| self.money(c).is_some())
+            .position(|c| self.money(&c.text).is_some())
             .map(|i| i + 1);
         let (before, after) = match amount_at {
             Some(i) => (
@@ -699,21 +832,26 @@ impl<'a, 'g> Reader<'a, 'g> {
         };
         let class_at = before
             .iter()
-            .position(|c| self.starts_with_word(vocab::ECONOMIC_CLASS, c))
+            .position(|c| {
+                let f = c.folded();
+                self.economic_classes
+                    .iter()
+                    .any(|w| f.starts_with(w.as_str()))
+            })
             .or((before.len() >= 3).then_some(2));
         let mut texts = before
             .iter()
             .enumerate()
             .filter(|&(i, _)| Some(i) != class_at)
-            .map(|(_, c)| c.clone());
+            .map(|(_, c)| c.text.clone());
         let line = BudgetLine {
             activity: texts.next().unwrap_or_default(),
             description: texts.next(),
-            economic_class: class_at.and_then(|i| before.get(i)).cloned(),
+            economic_class: class_at.and_then(|i| before.get(i)).map(|c| c.text.clone()),
             amount: amount_at
                 .and_then(|i| cells.get(i))
-                .and_then(|c| parse_quantity(c)),
-            basis: after.first().cloned(),
+                .and_then(|c| parse_quantity(&c.text)),
+            basis: after.first().map(|c| c.text.clone()),
             remark: joined(after.get(1..).unwrap_or_default()),
             loc: Loc::line(row.no),
         };
@@ -723,18 +861,18 @@ impl<'a, 'g> Reader<'a, 'g> {
     }
 
     /// `品名 数量 金额`: the item first, the amount is the last money cell, the quantity in between.
-    fn read_procurement(&mut self, row: &Row) {
+    fn read_procurement(&mut self, row: &Row<'_>) {
         if row
             .cells
             .iter()
-            .all(|c| is_blank_mark(c) || self.is(vocab::NONE_ITEM, c))
+            .all(|c| is_blank_mark(&c.text) || is(self.lists.none_item, c))
         {
             return;
         }
         let Some((item, rest)) = row.cells.split_first() else {
             return;
         };
-        let amount_at = rest.iter().rposition(|c| self.money(c).is_some());
+        let amount_at = rest.iter().rposition(|c| self.money(&c.text).is_some());
         let (middle, after) = match amount_at {
             Some(i) => (
                 rest.get(..i).unwrap_or_default(),
@@ -743,27 +881,32 @@ impl<'a, 'g> Reader<'a, 'g> {
             None => (rest, &[][..]),
         };
         let line = ProcurementLine {
-            item: item.clone(),
+            item: item.text.clone(),
             quantity: joined(middle),
             amount: amount_at
                 .and_then(|i| rest.get(i))
-                .and_then(|c| parse_quantity(c)),
+                .and_then(|c| parse_quantity(&c.text)),
             loc: Loc::line(row.no),
         };
-        self.unplaced_cells(row, after);
+        self.unplaced_cells(row, &texts(after));
         self.out.procurement.push(line);
     }
 
     // ---- indicator grids ----
 
     /// `长期绩效指标 1 一级指标 二级指标 …`: a new grid; header words may share its line.
-    fn open_grid(&mut self, horizon: &'static str, row: &Row) {
+    fn open_grid(&mut self, horizon: &'static str, row: &Row<'_>) {
         self.block = Block::Grid;
         self.level1 = None;
         self.level2 = None;
-        self.grid_header = row.cells.get(1..).unwrap_or_default().to_vec();
+        let headings = row.cells.get(1..).unwrap_or_default();
+        self.grid_header = headings.iter().map(|c| c.text.clone()).collect();
         self.out.indicator_sets.push(IndicatorSet {
-            label: row.cells.first().cloned().unwrap_or_default(),
+            label: row
+                .cells
+                .first()
+                .map(|c| c.text.clone())
+                .unwrap_or_default(),
             horizon,
             target_columns: Vec::new(),
             indicators: Vec::new(),
@@ -778,13 +921,15 @@ impl<'a, 'g> Reader<'a, 'g> {
         let named: Vec<&String> = self
             .grid_header
             .iter()
-            .filter(|w| self.is(vocab::TARGET_COLUMN, w))
+            .filter(|w| self.is_text(self.lists.target_column, w))
             .collect();
-        let has_leaf = named.iter().any(|w| !self.is(vocab::TARGET_GROUP, w));
+        let has_leaf = named
+            .iter()
+            .any(|w| !self.is_text(self.lists.target_group, w));
         let mut columns: Vec<String> = Vec::new();
         for w in named {
             let w = fold(w);
-            if (!has_leaf || !self.is(vocab::TARGET_GROUP, &w)) && !columns.contains(&w) {
+            if (!has_leaf || !self.is_text(self.lists.target_group, &w)) && !columns.contains(&w) {
                 columns.push(w);
             }
         }
@@ -796,10 +941,10 @@ impl<'a, 'g> Reader<'a, 'g> {
         }
     }
 
-    fn classify(&self, cell: &str) -> Part {
-        if self.is(vocab::LEVEL1, cell) {
+    fn classify(&self, cell: &Cell<'_>) -> Part {
+        if is(self.lists.level1, cell) {
             Part::Level1
-        } else if self.is(vocab::BASIS, cell) {
+        } else if is(self.lists.basis, cell) {
             Part::Basis
         } else if self.is_level2(cell) {
             Part::Level2
@@ -812,17 +957,18 @@ impl<'a, 'g> Reader<'a, 'g> {
 
     /// A target cell: a printed blank, a number (with comparator and unit), a comparator with words,
     /// or a known qualitative word. Other words are left to be the indicator's name.
-    fn as_target(&self, cell: &str) -> Option<Option<Target>> {
-        if is_blank_mark(cell) {
+    fn as_target(&self, cell: &Cell<'_>) -> Option<Option<Target>> {
+        if is_blank_mark(&cell.text) {
             return Some(None);
         }
-        let t = parse_target(cell)?;
-        (t.value.is_some() || t.comparator.is_some() || self.is(vocab::QUALITATIVE, cell))
-            .then_some(Some(t))
+        // Tested before reading the target: most cells are names, and reading one only to drop it
+        // was most of the cost of sorting a row.
+        (is(self.lists.qualitative, cell) || is_quantitative(&cell.text))
+            .then(|| parse_target(&cell.text))
     }
 
     /// One indicator row: levels (carried down when blank), name, targets, basis.
-    fn read_indicator(&mut self, row: &Row) {
+    fn read_indicator(&mut self, row: &Row<'_>) {
         if self.join_fragment(row) {
             return;
         }
@@ -864,28 +1010,31 @@ impl<'a, 'g> Reader<'a, 'g> {
 
     /// The goal-name column of a 表12 grid (`长期绩效目标`, `年度绩效目标 1`, or the heading word
     /// itself where the form misprints it).
-    fn is_goal_name(&self, cell: &str) -> bool {
-        split_goal_label(cell, self.words(vocab::GOAL_LABEL))
+    fn is_goal_name(&self, cell: &Cell<'_>) -> bool {
+        split_goal_label_sorted(&cell.text, &self.goal_labels)
             .is_some_and(|(_, rest)| rest.is_empty())
-            || self.is(vocab::HEADER, cell)
+            || is(self.lists.header, cell)
     }
 
     /// Sorts a row's cells by content. Levels come before the name in reading order, so a level-like
     /// cell after the name is not taken as a level; text after the name fills open target columns.
-    fn sort_cells(&self, cells: &[String], ncols: usize) -> Draft {
+    fn sort_cells(&self, cells: &[Cell<'_>], ncols: usize) -> Draft {
         let mut d = Draft::default();
         for cell in cells {
             let part = self.classify(cell);
             let before_name = d.level3.is_none();
+            let text = || cell.text.clone();
             match part {
-                Part::Level1 if before_name && d.level1.is_none() => d.level1 = Some(cell.clone()),
-                Part::Level2 if before_name && d.level2.is_none() => d.level2 = Some(cell.clone()),
-                Part::Basis if d.basis.is_none() => d.basis = Some(cell.clone()),
+                Part::Level1 if before_name && d.level1.is_none() => d.level1 = Some(text()),
+                Part::Level2 if before_name && d.level2.is_none() => d.level2 = Some(text()),
+                Part::Basis if d.basis.is_none() => d.basis = Some(text()),
                 Part::Target(t) => d.targets.push(t),
-                _ if before_name => d.level3 = Some(cell.clone()),
+                _ if before_name => d.level3 = Some(text()),
                 // A qualitative target the vocabulary does not list yet.
-                _ if ncols == 0 || d.targets.len() < ncols => d.targets.push(parse_target(cell)),
-                _ => d.extras.push(cell.clone()),
+                _ if ncols == 0 || d.targets.len() < ncols => {
+                    d.targets.push(parse_target(&cell.text));
+                }
+                _ => d.extras.push(text()),
             }
         }
         // A name that reads as a number (`5G基站数`) was taken for a target: one too many targets
@@ -905,7 +1054,7 @@ impl<'a, 'g> Reader<'a, 'g> {
             }
             self.level1 = Some(l1);
         } else if let Some(l2) = &level2
-            && let Some(owner) = self.level1_of(l2)
+            && let Some(owner) = self.level1_of_lists(self.g.vocab_index.lists_of(&fold_cow(l2)))
             && self.level1.as_ref() != Some(owner)
         {
             self.level1 = Some(owner.clone());
@@ -919,7 +1068,7 @@ impl<'a, 'g> Reader<'a, 'g> {
     /// earliest columns (前年 is the one forms leave out); more: the extras are dropped. Both reported.
     fn align_targets(
         &mut self,
-        row: &Row,
+        row: &Row<'_>,
         name: &str,
         mut targets: Vec<Option<Target>>,
         ncols: usize,
@@ -938,7 +1087,7 @@ impl<'a, 'g> Reader<'a, 'g> {
     }
 
     /// A grid line holding one bare text cell (`率`) is the end of the name above, wrapped.
-    fn join_fragment(&mut self, row: &Row) -> bool {
+    fn join_fragment(&mut self, row: &Row<'_>) -> bool {
         let [cell] = row.cells.as_slice() else {
             return false;
         };
@@ -953,9 +1102,9 @@ impl<'a, 'g> Reader<'a, 'g> {
         else {
             return false;
         };
-        let joined = join_wrapped(&indicator.level3, cell);
+        let joined = join_wrapped(&indicator.level3, &cell.text);
         indicator.level3.clone_from(&joined);
-        self.repair(row.no, WRAPPED_CELL, cell, &joined);
+        self.repair(row.no, WRAPPED_CELL, &cell.text, &joined);
         true
     }
 
@@ -977,7 +1126,7 @@ impl<'a, 'g> Reader<'a, 'g> {
         rule: &'static str,
         kind: &'static str,
         severity: &'static str,
-        row: &Row,
+        row: &Row<'_>,
         message: String,
     ) -> Anomaly {
         Anomaly {
@@ -994,30 +1143,30 @@ impl<'a, 'g> Reader<'a, 'g> {
         }
     }
 
-    fn unplaced(&mut self, row: &Row) {
+    fn unplaced(&mut self, row: &Row<'_>) {
         let message = format!(
             "line `{}` fits no part of the {} form; it was not read",
-            row.cells.join(" | "),
+            texts(&row.cells).join(" | "),
             self.table.id
         );
         let a = self.anomaly("L003", "unplaced_line", "info", row, message);
         self.findings.push(a);
     }
 
-    fn unplaced_cells(&mut self, row: &Row, cells: &[String]) {
+    fn unplaced_cells<S: AsRef<str> + std::fmt::Debug>(&mut self, row: &Row<'_>, cells: &[S]) {
         if cells.is_empty() {
             return;
         }
         let message = format!(
             "cells {:?} of line `{}` fit no column; they were not read",
             cells,
-            row.cells.join(" | ")
+            texts(&row.cells).join(" | ")
         );
         let a = self.anomaly("L003", "unplaced_cell", "info", row, message);
         self.findings.push(a);
     }
 
-    fn column_mismatch(&mut self, row: &Row, name: &str, expected: usize, actual: usize) {
+    fn column_mismatch(&mut self, row: &Row<'_>, name: &str, expected: usize, actual: usize) {
         let message =
             format!("row `{name}` has {actual} value cells but the block has {expected} columns");
         let mut a = self.anomaly("L002", "column_count_mismatch", "warning", row, message);
@@ -1049,16 +1198,22 @@ fn strip_folded_prefix<'s>(s: &'s str, word: &str) -> Option<&'s str> {
 
 /// `长期目标 1: text` / `年度绩效目标 1` / `目标 2:` → (`长期目标 1`, `text`). After the word come an
 /// optional number and colon; anything else after it (`长期绩效目标表`, `目标名称`) is no goal label.
+#[cfg(test)]
 fn split_goal_label(cell: &str, words: &[String]) -> Option<(String, String)> {
-    let t = cell.trim();
-    // Most cells start with no label at all: answer those before sorting the words.
-    if !words.iter().any(|w| t.starts_with(w.as_str())) {
-        return None;
-    }
+    split_goal_label_sorted(cell, &longest_first(words))
+}
+
+/// The words, longest first, so a word that extends another is tried before it.
+fn longest_first(words: &[String]) -> Vec<&String> {
     let mut words: Vec<&String> = words.iter().collect();
-    // Longest first, so a word that extends another is tried before it.
     words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-    words.into_iter().find_map(|w| {
+    words
+}
+
+/// [`split_goal_label`] with the words sorted by [`longest_first`] (once per table, not per cell).
+fn split_goal_label_sorted(cell: &str, words: &[&String]) -> Option<(String, String)> {
+    let t = cell.trim();
+    words.iter().find_map(|w| {
         let after = t.strip_prefix(w.as_str())?.trim_start();
         let digits_len = after
             .find(|c: char| !c.is_ascii_digit())
@@ -1073,7 +1228,7 @@ fn split_goal_label(cell: &str, words: &[String]) -> Option<(String, String)> {
             return None;
         }
         let label = if digits.is_empty() {
-            w.clone()
+            (*w).clone()
         } else {
             format!("{w} {digits}")
         };
@@ -1082,10 +1237,10 @@ fn split_goal_label(cell: &str, words: &[String]) -> Option<(String, String)> {
 }
 
 /// A line printed as a placeholder: only dots, dashes or slashes (`.....`, `- - -`).
-fn is_filler(row: &Row) -> bool {
+fn is_filler(row: &Row<'_>) -> bool {
     row.cells
         .iter()
-        .all(|c| c.chars().all(|ch| ".。…·-—－/ ".contains(ch)))
+        .all(|c| c.text.chars().all(|ch| ".。…·-—－/ ".contains(ch)))
 }
 
 /// A share (`53.9%`).
@@ -1106,8 +1261,8 @@ fn append_text(text: &mut String, cell: &str) {
     text.push_str(cell);
 }
 
-fn joined(cells: &[String]) -> Option<String> {
-    (!cells.is_empty()).then(|| cells.join(" "))
+fn joined(cells: &[Cell<'_>]) -> Option<String> {
+    (!cells.is_empty()).then(|| texts(cells).join(" "))
 }
 
 /// Joins a wrapped fragment to its cell: directly between Chinese characters, else with a space.
