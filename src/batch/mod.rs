@@ -308,7 +308,8 @@ fn write_ok(
     entry: SummaryEntry,
     pretty: bool,
 ) -> std::io::Result<()> {
-    // The compact JSON is the document's dataset.jsonl line as well: one serialization serves both.
+    // A compact `<id>.json` is the document's dataset.jsonl line as well: the bundle leaves that
+    // section empty and the batch copies the file (see `jsonl_section`), so the line is written once.
     let line = if pretty {
         let (json, line) = emit::to_json_and_line(d).map_err(std::io::Error::other)?;
         emit::write_atomic(json_path, &json)?;
@@ -316,7 +317,7 @@ fn write_ok(
     } else {
         let line = emit::to_json_line(d).map_err(std::io::Error::other)?;
         emit::write_atomic(json_path, &line)?;
-        line
+        Vec::new()
     };
     let cells = tabular::cells_csv(&parts.id, d).map_err(std::io::Error::other)?;
     let bundle = DocumentParts {
@@ -383,7 +384,10 @@ fn assemble(out: &Path, parts_dir: &Path, ids: &[String], summary: &Summary) -> 
         let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
         let bundle =
             DocumentParts::decode(&bytes).with_context(|| format!("reading {}", path.display()))?;
-        for (file, section) in files.iter_mut().zip(&bundle.sections) {
+        let [jsonl, rest @ ..] = &bundle.sections;
+        let jsonl = jsonl_section(out, &bundle, jsonl)?;
+        files[0].append(&jsonl)?;
+        for (file, section) in files[1..].iter_mut().zip(rest) {
             file.append(section)?;
         }
     }
@@ -391,6 +395,24 @@ fn assemble(out: &Path, parts_dir: &Path, ids: &[String], summary: &Summary) -> 
         file.commit()?;
     }
     Ok(())
+}
+
+/// A document's dataset.jsonl line: its compact `<id>.json` when it has one (the bundle does not
+/// repeat it), else the bundle's section (`--pretty`, or a failed document's empty section).
+fn jsonl_section<'a>(
+    out: &Path,
+    bundle: &DocumentParts,
+    section: &'a [u8],
+) -> anyhow::Result<std::borrow::Cow<'a, [u8]>> {
+    match (bundle.json_form.as_str(), &bundle.entry.output) {
+        ("compact", Some(name)) => {
+            let path = out.join(name);
+            let line =
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            Ok(line.into())
+        }
+        _ => Ok(section.into()),
+    }
 }
 
 /// A batch file being assembled under a temporary name, renamed into place once complete.

@@ -8,7 +8,8 @@
 
 use crate::emit::SummaryEntry;
 
-/// The batch files a document contributes to, in the order the bundle stores them.
+/// The batch files a document contributes to, in the order the bundle stores them. The
+/// `dataset.jsonl` section is empty when the document's `<id>.json` is compact: that file is the line.
 pub const SECTIONS: [&str; 5] = [
     "dataset.jsonl",
     "cells.csv",
