@@ -18,7 +18,7 @@ use super::table::CHECK_SKIPPED;
 use super::{Cx, Outcome, Sum, cell_location, row_label, total_row, unreadable, value};
 use crate::grammar::Grammar;
 use crate::model::{FundingLine, Loc, Location, Performance, Quantity, Row, Table};
-use crate::normalize::cells::fold;
+use crate::normalize::cells::{fold, fold_cow};
 use crate::normalize::number::{canonical_amount, unit_factor};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, BTreeSet};
@@ -562,20 +562,16 @@ fn agree(cx: &mut Cx<'_>, rule: &Rule, what: &str, gots: Vec<Got>) {
 // Reading figures from tables
 // ---------------------------------------------------------------------------------------------
 
-/// A vocabulary list of `document.layout`, folded.
-fn words(cx: &Cx<'_>, list: &str) -> Vec<String> {
-    cx.grammars
-        .document()
-        .vocab(list)
-        .iter()
-        .map(|w| fold(w))
-        .collect()
+/// A vocabulary list of `document.layout`, folded (when the grammar was loaded).
+fn words<'a>(cx: &Cx<'a>, list: &str) -> &'a [String] {
+    let grammars = cx.grammars;
+    grammars.document().folded_vocab(list)
 }
 
 fn named(words: &[String], name: Option<&str>) -> bool {
     name.is_some_and(|n| {
-        let f = fold(n);
-        words.contains(&f)
+        let f = fold_cow(n);
+        words.iter().any(|w| *w == f)
     })
 }
 
@@ -1083,7 +1079,7 @@ fn class_lines(cx: &mut Cx<'_>, summary: &Table, details: &[&Table]) {
         "total_row",
     ]
     .iter()
-    .flat_map(|l| words(cx, l))
+    .flat_map(|l| words(cx, l).iter().cloned())
     .collect();
     let mut lines: BTreeMap<String, Fig> = BTreeMap::new();
     let mut unresolved: Vec<Fig> = Vec::new();
