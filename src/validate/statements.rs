@@ -880,7 +880,9 @@ fn econ_row<'a>(t: Option<&'a Table>, k: &str) -> Option<(&'a Table, &'a Row)> {
     let row = t.rows.iter().find(|r| {
         r.code.is_some()
             && r.parent.is_none()
-            && r.name.as_deref().is_some_and(|n| key_chars(n).eq(k.chars()))
+            && r.name
+                .as_deref()
+                .is_some_and(|n| key_chars(n).eq(k.chars()))
     })?;
     Some((t, row))
 }

@@ -7,8 +7,8 @@ use super::{Cx, Sum, cell_location, row_label, total_row, unreadable, value};
 use crate::grammar::{Check, Grammar, SideTerms};
 use crate::model::{Location, Row, Table};
 use crate::normalize::cells::fold_eq;
-use std::collections::BTreeMap;
 use rust_decimal::Decimal;
+use std::collections::BTreeMap;
 
 pub const ROW_IDENTITY: Rule = Rule {
     code: "A001",
@@ -280,10 +280,7 @@ fn tree(cx: &mut Cx<'_>, t: &Table) {
     let mut by_parent: BTreeMap<(&str, Option<&str>), Vec<&Row>> = BTreeMap::new();
     for r in &t.rows {
         if let Some(p) = r.parent.as_deref() {
-            by_parent
-                .entry((p, r.side.as_deref()))
-                .or_default()
-                .push(r);
+            by_parent.entry((p, r.side.as_deref())).or_default().push(r);
         }
     }
     for parent in &t.rows {

@@ -715,10 +715,12 @@ fn prior_year_columns(cx: &mut Cx<'_>, year: i32) {
 /// Marks that are never doubled in prose.
 const DOUBLED_MARKS: &[char] = &['。', '，', '、', '；', '：'];
 
-/// A small set of characters with a cheap membership test: a mask of the characters' values
-/// modulo 64 turns away nearly every character of a text before the list is searched.
+/// A small set of characters, found in a text by its bytes: a character ends with one of few byte
+/// values, so a table of the members' last bytes passes over nearly every byte of a text without
+/// decoding it.
 struct CharSet {
-    mask: u64,
+    /// Whether a member's UTF-8 encoding ends with this byte.
+    last: [bool; 256],
     chars: Vec<char>,
 }
 
@@ -727,16 +729,30 @@ impl CharSet {
         let mut chars: Vec<char> = chars.into_iter().collect();
         chars.sort_unstable();
         chars.dedup();
-        let mask = chars.iter().fold(0, |m, &c| m | Self::bit(c));
-        CharSet { mask, chars }
-    }
-
-    fn bit(c: char) -> u64 {
-        1 << (c as u32 % 64)
+        let mut last = [false; 256];
+        for c in &chars {
+            let mut buf = [0; 4];
+            if let Some(&b) = c.encode_utf8(&mut buf).as_bytes().last() {
+                last[usize::from(b)] = true;
+            }
+        }
+        CharSet { last, chars }
     }
 
     fn contains(&self, c: char) -> bool {
-        self.mask & Self::bit(c) != 0 && self.chars.contains(&c)
+        self.chars.contains(&c)
+    }
+
+    /// The members in `text`, in order: (byte offset, character).
+    fn find_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (usize, char)> + 't {
+        text.bytes()
+            .enumerate()
+            .filter(|&(_, b)| self.last[usize::from(b)])
+            .filter_map(move |(i, _)| {
+                // The character that ends at this byte, if one does.
+                let c = text.get(..=i)?.chars().next_back()?;
+                self.contains(c).then(|| (i + 1 - c.len_utf8(), c))
+            })
     }
 }
 
@@ -747,9 +763,10 @@ fn line_checks(cx: &mut Cx<'_>) {
     let placeholders = (!words.is_empty()).then(|| Placeholders::new(words));
     let no_words = CharSet::new([]);
     let starts = placeholders.as_ref().map_or(&no_words, |p| &p.starts);
+    let either = CharSet::new(starts.chars.iter().chain(DOUBLED_MARKS).copied());
     let lines: &[Line] = cx.lines;
     for l in lines {
-        let (doubled, start) = line_flags(&l.text, starts);
+        let (doubled, start) = line_flags(&l.text, &either, starts);
         if doubled {
             doubled_punctuation(cx, l);
         }
@@ -760,17 +777,16 @@ fn line_checks(cx: &mut Cx<'_>) {
 }
 
 /// (Does `text` print a mark of [`DOUBLED_MARKS`] twice in a row, does it hold a character of
-/// `starts`?), in one pass over its characters.
-fn line_flags(text: &str, starts: &CharSet) -> (bool, bool) {
+/// `starts`?), in one pass over its bytes; `either` is `starts` and the marks.
+fn line_flags(text: &str, either: &CharSet, starts: &CharSet) -> (bool, bool) {
     let (mut doubled, mut start) = (false, false);
-    let mut prev = None;
-    for c in text.chars() {
-        doubled = doubled || (prev == Some(c) && DOUBLED_MARKS.contains(&c));
+    for (at, c) in either.find_iter(text) {
         start = start || starts.contains(c);
+        doubled =
+            doubled || (DOUBLED_MARKS.contains(&c) && text[at + c.len_utf8()..].starts_with(c));
         if doubled && start {
             break;
         }
-        prev = Some(c);
     }
     (doubled, start)
 }
@@ -826,6 +842,8 @@ struct Placeholders {
     /// one to one and drops whitespace, so it never splits a character: a line with none of these
     /// holds no placeholder, and is passed over without folding it.
     starts: CharSet,
+    /// Finds any of `words` in a folded line: one without any holds no placeholder.
+    any: Option<Rc<AhoCorasick>>,
 }
 
 /// The characters [`fold_char`] changes (kept in step with it by a test).
@@ -850,10 +868,12 @@ impl Placeholders {
         firsts.sort_unstable();
         firsts.dedup();
         let starts = CharSet::new(firsts.iter().flat_map(|&c| fold_preimages(c)));
+        let any = search_for(&words, MatchKind::Standard);
         Placeholders {
             words,
             firsts,
             starts,
+            any,
         }
     }
 
@@ -861,6 +881,9 @@ impl Placeholders {
     /// character of `starts` has none: callers skip it.)
     fn find_in(&self, text: &str) -> Vec<String> {
         let f = fold(text);
+        if self.any.as_ref().is_some_and(|any| !any.is_match(&f)) {
+            return Vec::new();
+        }
         let mut out: Vec<String> = Vec::new();
         let mut skip_to = 0;
         for (i, c) in f.char_indices() {
@@ -954,6 +977,23 @@ fn is_pair_mark(c: char) -> bool {
     )
 }
 
+/// The first UTF-8 bytes of the marks of [`PAIRS`] (kept in step with it by a test): the bracket
+/// check decodes only the characters that start with one of these, found by a vectorised search.
+const PAIR_LEADS: [u8; 5] = [b'(', b')', 0xE2, 0xE3, 0xEF];
+
+/// Byte offsets of the characters of `text` that start with a byte of [`PAIR_LEADS`], in order.
+fn pair_candidates(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    let [a1, a2, w1, w2, w3] = PAIR_LEADS;
+    let mut ascii = memchr::memchr2_iter(a1, a2, bytes).peekable();
+    let mut wide = memchr::memchr3_iter(w1, w2, w3, bytes).peekable();
+    std::iter::from_fn(move || match (ascii.peek(), wide.peek()) {
+        (Some(&a), Some(&w)) if a < w => ascii.next(),
+        (Some(_), None) => ascii.next(),
+        _ => wide.next(),
+    })
+}
+
 /// True when the closing mark at byte `at` ends a list marker (`1）`, `a)`, `一)`), not a bracket.
 fn is_list_marker(text: &str, at: usize) -> bool {
     let before = &text[..at];
@@ -982,7 +1022,10 @@ fn imbalances(text: &str) -> Vec<(&'static str, usize, &'static str, char)> {
     let mut depth = [0usize; PAIRS.len()];
     let mut bottom: [Option<(usize, char)>; PAIRS.len()] = [None; PAIRS.len()];
     let mut problem: [Option<(usize, &'static str, char)>; PAIRS.len()] = [None; PAIRS.len()];
-    for (i, c) in text.char_indices() {
+    for i in pair_candidates(text) {
+        let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+            continue;
+        };
         if !is_pair_mark(c) {
             continue;
         }
@@ -1136,8 +1179,8 @@ fn text_cells<'a>(cx: &Cx<'a>, t: &Table) -> Vec<(usize, &'a str)> {
 /// The cells of a line as [`split_cells`](crate::normalize::cells::split_cells) splits them (at tabs, else at runs of two or more
 /// spaces), one at a time rather than collected: every line of every table block is split.
 fn cells(line: &str) -> Cells<'_> {
-    if line.contains('\t') {
-        Cells::Tabs(line.split('\t'))
+    if memchr::memchr(b'\t', line.as_bytes()).is_some() {
+        Cells::Tabs(Some(line))
     } else {
         Cells::Spaces(Some(line))
     }
@@ -1145,7 +1188,9 @@ fn cells(line: &str) -> Cells<'_> {
 
 /// The iterator of [`cells`].
 enum Cells<'a> {
-    Tabs(std::str::Split<'a, char>),
+    /// The rest of the line, None once its last cell is given (cells are short: a plain scan
+    /// finds each tab faster than a searcher set up per cell).
+    Tabs(Option<&'a str>),
     /// The rest of the line, None once its last cell is given.
     Spaces(Option<&'a str>),
 }
@@ -1155,7 +1200,19 @@ impl<'a> Iterator for Cells<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         match self {
-            Cells::Tabs(split) => split.next(),
+            Cells::Tabs(rest) => {
+                let line = (*rest)?;
+                match line.bytes().position(|b| b == b'\t') {
+                    Some(k) => {
+                        *rest = Some(&line[k + 1..]);
+                        Some(&line[..k])
+                    }
+                    None => {
+                        *rest = None;
+                        Some(line)
+                    }
+                }
+            }
             Cells::Spaces(rest) => {
                 let line = (*rest)?;
                 let bytes = line.as_bytes();
@@ -1240,48 +1297,46 @@ enum Cut {
     Bare,
 }
 
+thread_local! {
+    /// The searches built on this thread, with their match kind and words: every document of a run
+    /// asks for the same few, and building one costs more than using it on a whole document.
+    static SEARCHES: RefCell<Vec<(MatchKind, Vec<String>, Rc<AhoCorasick>)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// A search for `words` (none empty), built once per thread, match kind and word list; None when
+/// it cannot be built.
+fn search_for(words: &[String], kind: MatchKind) -> Option<Rc<AhoCorasick>> {
+    SEARCHES.with(|built| {
+        let mut built = built.borrow_mut();
+        if let Some((_, _, s)) = built.iter().find(|(k, w, _)| *k == kind && w == words) {
+            return Some(Rc::clone(s));
+        }
+        let s = Rc::new(AhoCorasick::builder().match_kind(kind).build(words).ok()?);
+        // Only a run with changing grammars (tests) builds more than a few.
+        if built.len() >= 16 {
+            built.clear();
+        }
+        built.push((kind, words.to_vec(), Rc::clone(&s)));
+        Some(s)
+    })
+}
+
 /// The reason openers and connectors, and a search for them that reads a text as [`prefix_word`]
 /// at each character would: left to right, the longest word starting at a position, then on after
 /// it.
 struct Openers {
-    /// The word list as given (what a cached search is reused for).
-    source: Vec<String>,
     /// The non-empty words, in vocabulary order (the search's pattern order).
     words: Vec<String>,
     /// None only when the search cannot be built: then each position is tried in turn.
-    search: Option<AhoCorasick>,
-}
-
-thread_local! {
-    /// The last [`Openers`] built on this thread: every document of a run has the same words.
-    static OPENERS: RefCell<Option<Rc<Openers>>> = const { RefCell::new(None) };
+    search: Option<Rc<AhoCorasick>>,
 }
 
 impl Openers {
-    /// The openers of `words`, built once per thread and word list (building the search costs
-    /// more than using it on a whole document).
-    fn cached(words: Vec<String>) -> Rc<Openers> {
-        OPENERS.with(|last| {
-            let mut last = last.borrow_mut();
-            match &*last {
-                Some(o) if o.source == words => Rc::clone(o),
-                _ => {
-                    let o = Rc::new(Openers::new(&words));
-                    *last = Some(Rc::clone(&o));
-                    o
-                }
-            }
-        })
-    }
-
     fn new(words: &[String]) -> Self {
         let nonempty: Vec<String> = words.iter().filter(|w| !w.is_empty()).cloned().collect();
-        let search = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&nonempty)
-            .ok();
+        let search = search_for(&nonempty, MatchKind::LeftmostLongest);
         Openers {
-            source: words.to_vec(),
             words: nonempty,
             search,
         }
@@ -1357,7 +1412,7 @@ fn truncated(cx: &mut Cx<'_>, blocks: &[ProseBlock]) {
     let reasons = vocab(cx, "narrative", "reason_opener");
     let mut words: Vec<String> = reasons.to_vec();
     words.extend_from_slice(vocab(cx, "narrative", "connector"));
-    let openers = Openers::cached(words);
+    let openers = Openers::new(&words);
     for (k, b) in blocks.iter().enumerate() {
         let text = b.text.trim_end();
         let next = blocks.get(k + 1);
@@ -1638,6 +1693,16 @@ mod tests {
     }
 
     #[test]
+    fn pair_leads_are_the_first_bytes_of_the_marks() {
+        for p in super::PAIRS {
+            for c in p.open.iter().chain(p.close) {
+                let first = c.to_string().as_bytes()[0];
+                assert!(super::PAIR_LEADS.contains(&first), "{c}");
+            }
+        }
+    }
+
+    #[test]
     fn fold_sources_are_the_characters_fold_changes() {
         use super::FOLD_SOURCES;
         use crate::normalize::cells::fold_char;
@@ -1735,7 +1800,8 @@ mod tests {
         #[test]
         fn line_flags_as_the_reference(text in ALPHABET) {
             let starts = super::CharSet::new("X×某（(".chars());
-            let (doubled, start) = super::line_flags(&text, &starts);
+            let either = super::CharSet::new("X×某（(".chars().chain(super::DOUBLED_MARKS.iter().copied()));
+            let (doubled, start) = super::line_flags(&text, &either, &starts);
             proptest::prop_assert_eq!(doubled, reference::doubles_a_mark(&text));
             proptest::prop_assert_eq!(start, text.chars().any(|c| "X×某（(".contains(c)));
         }
@@ -1756,10 +1822,13 @@ mod tests {
             .to_vec();
             // Lines without a start character are passed over: they must hold no placeholder.
             let p = super::Placeholders::new(&words);
-            let (_, start) = super::line_flags(&text, &p.starts);
+            let (_, start) = super::line_flags(&text, &p.starts, &p.starts);
             if !start {
                 proptest::prop_assert!(p.find_in(&text).is_empty());
             }
+            proptest::prop_assert!(p.any.is_some());
+            let scan = super::Placeholders { any: None, ..super::Placeholders::new(&words) };
+            proptest::prop_assert_eq!(p.find_in(&text), scan.find_in(&text));
         }
 
         #[test]
