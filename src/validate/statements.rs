@@ -799,9 +799,15 @@ fn map_subjects<'a>(cx: &Cx<'a>, sx: &Sx<'a>) -> Vec<Option<Target<'a>>> {
             .any(|w| !w.is_empty() && k.contains(w.as_str()))
     };
     let econ = cx.table("gpb_basic_expenditure");
-    let projects: Vec<&Row> = cx
+    let projects: Vec<(&Row, Option<String>)> = cx
         .table("project_expenditure")
-        .map(|t| t.rows.iter().filter(|r| !r.attrs.is_empty()).collect())
+        .map(|t| {
+            t.rows
+                .iter()
+                .filter(|r| !r.attrs.is_empty())
+                .map(|r| (r, r.name.as_deref().map(project_key)))
+                .collect()
+        })
         .unwrap_or_default();
 
     // Whether each section's heading (or its parent's) names another fund: asked for every
@@ -888,11 +894,13 @@ fn econ_row<'a>(t: Option<&'a Table>, k: &str) -> Option<(&'a Table, &'a Row)> {
 }
 
 /// The 表10 project rows a subject names: the same once reduced, else one clearly similar name.
-fn project_target<'a>(subject: &str, projects: &[&'a Row]) -> Option<Target<'a>> {
+/// `projects` come with their names' [`project_key`]s, made once for all statements.
+fn project_target<'a>(subject: &str, projects: &[(&'a Row, Option<String>)]) -> Option<Target<'a>> {
+    let subject_key = project_key(subject);
     let exact: Vec<&Row> = projects
         .iter()
-        .copied()
-        .filter(|r| r.name.as_deref().is_some_and(|n| same_project(n, subject)))
+        .filter(|(_, k)| k.as_ref() == Some(&subject_key))
+        .map(|&(r, _)| r)
         .collect();
     if !exact.is_empty() {
         return Some(Target::Project {
@@ -900,18 +908,18 @@ fn project_target<'a>(subject: &str, projects: &[&'a Row]) -> Option<Target<'a>>
             exact: true,
         });
     }
-    let sk = project_key(subject).chars().count();
+    let sk = subject_key.chars().count();
     let similar: Vec<&Row> = projects
         .iter()
-        .copied()
-        .filter(|r| {
-            let Some(n) = r.name.as_deref() else {
+        .filter(|(r, k)| {
+            let (Some(n), Some(k)) = (r.name.as_deref(), k) else {
                 return false;
             };
-            let nk = project_key(n).chars().count();
+            let nk = k.chars().count();
             let (short, long) = (sk.min(nk), sk.max(nk));
             short >= 4 && short * 4 >= long * 3 && similarity(n, subject) >= 0.9
         })
+        .map(|&(r, _)| r)
         .collect();
     match similar.as_slice() {
         [one] => Some(Target::Project {

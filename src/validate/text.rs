@@ -1306,7 +1306,7 @@ thread_local! {
 
 /// A search for `words` (none empty), built once per thread, match kind and word list; None when
 /// it cannot be built.
-fn search_for(words: &[String], kind: MatchKind) -> Option<Rc<AhoCorasick>> {
+pub(crate) fn search_for(words: &[String], kind: MatchKind) -> Option<Rc<AhoCorasick>> {
     SEARCHES.with(|built| {
         let mut built = built.borrow_mut();
         if let Some((_, _, s)) = built.iter().find(|(k, w, _)| *k == kind && w == words) {
