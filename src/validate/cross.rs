@@ -697,7 +697,7 @@ fn side_fig(cx: &Cx<'_>, t: Option<&Table>, side: usize, list: &str) -> Got {
             table_location(t),
         ));
     };
-    let what = first(&names, list);
+    let what = first(names, list);
     let Some(col) = side_column(t, &side) else {
         return Err(Miss::Unread(
             format!("{} has no {side} column", t.id),
@@ -709,7 +709,7 @@ fn side_fig(cx: &Cx<'_>, t: Option<&Table>, side: usize, list: &str) -> Got {
             .iter()
             .find(|r| r.side.as_deref() == Some(side.as_str()) && named(names, r.name.as_deref()))
     };
-    let Some(row) = on_side(&names).or_else(|| current_as_grand_total(cx, t, &side, list)) else {
+    let Some(row) = on_side(names).or_else(|| current_as_grand_total(cx, t, &side, list)) else {
         return Err(Miss::Unread(
             format!("{} has no {side} line {what}", t.id),
             table_location(t),
@@ -748,7 +748,7 @@ fn current_as_grand_total<'t>(
     if has_carryover {
         return None;
     }
-    rows().find(|r| named(&grand, r.name.as_deref()))
+    rows().find(|r| named(grand, r.name.as_deref()))
 }
 
 fn bracketed(row: &Row) -> bool {
@@ -782,11 +782,11 @@ fn outline_fig(cx: &Cx<'_>, t: Option<&Table>, side: usize, head: &str, list: &s
         .iter()
         .filter(|r| r.side.as_deref() == Some(side.as_str()))
         .collect();
-    let head_word = first(&heads, head);
-    let line_word = first(&names, list);
+    let head_word = first(heads, head);
+    let line_word = first(names, list);
     let outlined = rows.iter().any(|r| bracketed(r));
-    let is_named = |r: &&&Row| named(&names, r.name.as_deref());
-    let found = match rows.iter().position(|r| named(&heads, r.name.as_deref())) {
+    let is_named = |r: &&&Row| named(names, r.name.as_deref());
+    let found = match rows.iter().position(|r| named(heads, r.name.as_deref())) {
         Some(at) if outlined => rows
             .iter()
             .skip(at + 1)
@@ -1006,13 +1006,13 @@ fn fund_is_zero(cx: &Cx<'_>, t4: &Table, list: &str) -> bool {
     };
     t4.rows
         .iter()
-        .filter(|r| r.side.as_deref() == Some(income.as_str()) && named(&names, r.name.as_deref()))
+        .filter(|r| r.side.as_deref() == Some(income.as_str()) && named(names, r.name.as_deref()))
         .all(|r| !unreadable(t4, r, col) && value(t4, r, col).is_none_or(|v| v.is_zero()))
 }
 
 fn class_lines(cx: &mut Cx<'_>, summary: &Table, details: &[&Table]) {
     let suffixes = words(cx, "function_class_suffix");
-    let vocab = class_vocab(cx.grammars.document(), &suffixes);
+    let vocab = class_vocab(cx.grammars.document(), suffixes);
     let detail_ids: Vec<&str> = details.iter().map(|t| t.id.as_str()).collect();
     let detail_desc = detail_ids.join(" + ");
     let what_all = format!("{} 功能类 lines = {detail_desc} 类 rows", summary.id);
@@ -1045,7 +1045,7 @@ fn class_lines(cx: &mut Cx<'_>, summary: &Table, details: &[&Table]) {
             };
             let name = row.name.clone().unwrap_or_default();
             if code.len() == 3 {
-                class_names.insert(class_key(&name, &suffixes), class.to_owned());
+                class_names.insert(class_key(&name, suffixes), class.to_owned());
             }
             let label = format!("{} row {code} ({name}) {TOTAL}", t.id);
             match cell(cx, t, row, TOTAL, label) {
@@ -1091,7 +1091,7 @@ fn class_lines(cx: &mut Cx<'_>, summary: &Table, details: &[&Table]) {
         let Some(name) = row.name.as_deref() else {
             continue;
         };
-        let key = class_key(name, &suffixes);
+        let key = class_key(name, suffixes);
         let code = vocab.get(&key).or_else(|| by_detail_name.get(&key));
         let label = format!("{} {side} {name}", summary.id);
         match (code, cell(cx, summary, row, col, label)) {
@@ -1264,7 +1264,7 @@ fn gpb_appropriation(cx: &mut Cx<'_>) {
     }
     // In final accounts (决算) 表5 is the year's actual spending, not the appropriation.
     let final_words = words(cx, "kind_final");
-    if named(&final_words, cx.d.document.kind.as_deref()) {
+    if named(final_words, cx.d.document.kind.as_deref()) {
         g5 = Err(Miss::Absent);
     }
     let what = "一般公共预算 appropriation (表1 = 表4 = 表5)";
@@ -1396,7 +1396,7 @@ fn three_public(cx: &mut Cx<'_>) {
         if names.is_empty() || !has_column(t7, col7) {
             continue;
         }
-        let what = format!("{} {} ≤ {} {col7}", t6.id, first(&names, ""), t7.id);
+        let what = format!("{} {} ≤ {} {col7}", t6.id, first(names, ""), t7.id);
         // 表7's amount: its single (total) row.
         let seven = if empty_with_note(t7) {
             Ok(Fig {
@@ -1422,9 +1422,9 @@ fn three_public(cx: &mut Cx<'_>) {
                 r.code
                     .as_deref()
                     .is_some_and(|c| codes.iter().any(|k| k == c))
-                    && named(&names, r.name.as_deref())
+                    && named(names, r.name.as_deref())
             })
-            .or_else(|| t6.rows.iter().find(|r| named(&names, r.name.as_deref())));
+            .or_else(|| t6.rows.iter().find(|r| named(names, r.name.as_deref())));
         let six = match row {
             Some(r) => {
                 let label = format!(
@@ -1440,7 +1440,7 @@ fn three_public(cx: &mut Cx<'_>) {
                 table_location(t6),
             )),
             None => Ok(Fig {
-                label: format!("{} (no {} line)", t6.id, first(&names, "")),
+                label: format!("{} (no {} line)", t6.id, first(names, "")),
                 value: Decimal::ZERO,
                 unit: unit_of(cx, t6),
                 loc: table_location(t6),
@@ -1747,7 +1747,7 @@ fn funding_categories(cx: &mut Cx<'_>, t: &Table, g: &Group<'_>, cur: &str) {
         g.lines
             .iter()
             .copied()
-            .find(|l| named(&names, Some(&l.name)))
+            .find(|l| named(names, Some(&l.name)))
     };
     let found = (
         find("funding_personnel"),
@@ -2066,7 +2066,7 @@ fn parse_money(s: &str, units: &[String]) -> Option<(Decimal, Option<String>)> {
 /// A money field of a form (`项目当年预算`), by a vocabulary list; Absent when the form has none.
 fn money_field(cx: &Cx<'_>, t: &Table, perf: &Performance, list: &str) -> Got {
     let names = words(cx, list);
-    let Some(field) = perf.fields.iter().find(|f| named(&names, Some(&f.label))) else {
+    let Some(field) = perf.fields.iter().find(|f| named(names, Some(&f.label))) else {
         return Err(Miss::Absent);
     };
     let loc = form_location(t, field.loc, &field.label, None);
@@ -2129,7 +2129,7 @@ fn year_budget(cx: &mut Cx<'_>, t: &Table, perf: &Performance, what: &str) -> Op
             None
         }
         Err(Miss::Absent) => {
-            let field = first(&words(cx, "project_year_budget"), "项目当年预算");
+            let field = first(words(cx, "project_year_budget"), "项目当年预算");
             skip(
                 cx,
                 what,
@@ -2403,7 +2403,7 @@ fn form_restatement(cx: &Cx<'_>, t: &Table, perf: &Performance) -> Option<Restat
     let name = perf
         .fields
         .iter()
-        .find(|f| named(&names, Some(&f.label)))
+        .find(|f| named(names, Some(&f.label)))
         .map(|f| f.value.trim().to_owned())
         .filter(|n| !n.is_empty())
         .or_else(|| {

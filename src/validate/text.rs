@@ -1300,9 +1300,11 @@ enum Cut {
 thread_local! {
     /// The searches built on this thread, with their match kind and words: every document of a run
     /// asks for the same few, and building one costs more than using it on a whole document.
-    static SEARCHES: RefCell<Vec<(MatchKind, Vec<String>, Rc<AhoCorasick>)>> =
-        const { RefCell::new(Vec::new()) };
+    static SEARCHES: RefCell<Vec<BuiltSearch>> = const { RefCell::new(Vec::new()) };
 }
+
+/// A search as [`search_for`] keeps it: its match kind, its words, the search.
+type BuiltSearch = (MatchKind, Vec<String>, Rc<AhoCorasick>);
 
 /// A search for `words` (none empty), built once per thread, match kind and word list; None when
 /// it cannot be built.
