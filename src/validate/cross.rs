@@ -943,7 +943,11 @@ fn income_sources(cx: &mut Cx<'_>, t1: &Table, t2: &Table) {
 
 /// A class name for matching: folded, without the generic suffix (`科学技术支出` → `科学技术`).
 fn class_key(name: &str, suffixes: &[String]) -> String {
-    let f = fold(name);
+    strip_class_suffix(fold(name), suffixes)
+}
+
+/// [`class_key`] of a name already folded.
+fn strip_class_suffix(f: String, suffixes: &[String]) -> String {
     for s in suffixes {
         if let Some(k) = f.strip_suffix(s.as_str())
             && !k.is_empty()
@@ -954,13 +958,14 @@ fn class_key(name: &str, suffixes: &[String]) -> String {
     f
 }
 
-/// Class names (keyed) → 类 code, from the `function_class:NNN` lists.
+/// Class names (keyed) → 类 code, from the `function_class:NNN` lists (read pre-folded: folding is
+/// idempotent, so a folded word keys as the word does).
 fn class_vocab(doc: &Grammar, suffixes: &[String]) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    for (list, names) in &doc.vocab {
+    for (list, names) in &doc.folded_vocab {
         if let Some(code) = list.strip_prefix("function_class:") {
             for n in names {
-                out.entry(class_key(n, suffixes))
+                out.entry(strip_class_suffix(n.clone(), suffixes))
                     .or_insert_with(|| code.to_owned());
             }
         }
@@ -2499,6 +2504,34 @@ fn project_budgets(cx: &mut Cx<'_>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn class_vocab_from_the_folded_lists_as_from_the_words() {
+        use super::{class_key, class_vocab};
+        let grammars = crate::grammar::GrammarSet::builtin().expect("grammars");
+        let doc = grammars.document();
+        let suffixes = doc.folded_vocab("function_class_suffix");
+        let mut words = std::collections::BTreeMap::new();
+        for (list, names) in &doc.vocab {
+            if let Some(code) = list.strip_prefix("function_class:") {
+                for n in names {
+                    words
+                        .entry(class_key(n, suffixes))
+                        .or_insert_with(|| code.to_owned());
+                }
+            }
+        }
+        assert!(!words.is_empty());
+        assert_eq!(class_vocab(doc, suffixes), words);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn folding_twice_is_folding_once(text in "[ a（）()“”＂‘’：:科学技术支出\t\u{3000}]{0,20}") {
+            use crate::normalize::cells::fold;
+            proptest::prop_assert_eq!(fold(&fold(&text)), fold(&text));
+        }
+    }
+
     use crate::model::{Anomaly, Dataset};
     use crate::validate::testkit::{findings, run, sample_lines, sample_with};
     use std::sync::LazyLock;
