@@ -17,7 +17,7 @@ use crate::normalize::Line;
 use crate::normalize::cells::{fold, fold_char, split_ordinal};
 use crate::normalize::prose::{self, ProseBlock};
 use crate::parse::markers;
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rust_decimal::Decimal;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -1314,7 +1314,15 @@ pub(crate) fn search_for(words: &[String], kind: MatchKind) -> Option<Rc<AhoCora
         if let Some((_, _, s)) = built.iter().find(|(k, w, _)| *k == kind && w == words) {
             return Some(Rc::clone(s));
         }
-        let s = Rc::new(AhoCorasick::builder().match_kind(kind).build(words).ok()?);
+        // A contiguous NFA: a DFA searches a little faster but takes far longer to build (millions
+        // of instructions for the caption aliases), once per worker thread.
+        let s = Rc::new(
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .match_kind(kind)
+                .build(words)
+                .ok()?,
+        );
         // Only a run with changing grammars (tests) builds more than a few.
         if built.len() >= 16 {
             built.clear();
