@@ -12,14 +12,17 @@
 use super::names::{project_key, same_project, similarity};
 use super::rules::{Rule, Severity};
 use super::table::CHECK_SKIPPED;
-use super::text::{excerpt, is_han, prefix_word, suffix_word, to_wan, vocab};
+use super::text::{excerpt, is_han, prefix_word, search_for, suffix_word, to_wan, vocab};
 use super::{Cx, cell_location, value};
+use crate::grammar::GrammarSet;
 use crate::model::{Location, Row, Statement, Table};
 use crate::normalize::cells::{fold, split_ordinal};
 use crate::parse::markers::{self, PartKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 use rust_decimal::Decimal;
 use std::cell::OnceCell;
 use std::collections::BTreeSet;
+use std::rc::Rc;
 use std::str::FromStr;
 
 pub const COUNT_MISMATCH: Rule = Rule {
@@ -519,38 +522,74 @@ fn performance_tables(cx: &mut Cx<'_>, projects: &[Project<'_>]) {
 // ---------------------------------------------------------------------------------------------
 // K003: standard tables and the table of contents.
 
-/// Each table grammar's name and its caption aliases folded (empty ones left out): folded once per
-/// document rather than once per table-of-contents entry.
-fn folded_captions<'g>(cx: &Cx<'g>) -> Vec<(&'g str, Vec<String>)> {
-    let grammars = cx.grammars;
-    grammars
-        .tables
-        .iter()
-        .map(|g| {
-            let captions = g
-                .captions
-                .iter()
-                .map(|c| fold(c))
-                .filter(|c| !c.is_empty())
-                .collect();
-            (g.name.as_str(), captions)
-        })
-        .collect()
+/// The table grammars' caption aliases, folded (when the grammars were loaded; empty ones left
+/// out), and one search for all of them: a table-of-contents title is read once, not once per
+/// alias.
+struct Captions<'g> {
+    /// (grammar index, grammar name, alias) in grammar order; an alias's index is its pattern in
+    /// `search`.
+    aliases: Vec<(usize, &'g str, &'g str)>,
+    search: Option<Rc<AhoCorasick>>,
 }
 
-/// The grammars whose longest caption alias the folded text contains (`captions`:
-/// [`folded_captions`]).
-fn grammars_named<'g>(captions: &[(&'g str, Vec<String>)], text: &str) -> Vec<&'g str> {
+impl<'g> Captions<'g> {
+    fn new(grammars: &'g GrammarSet) -> Self {
+        let aliases: Vec<(usize, &'g str, &'g str)> = grammars
+            .tables
+            .iter()
+            .enumerate()
+            .flat_map(|(k, g)| {
+                g.folded_captions
+                    .iter()
+                    .filter(|c| !c.is_empty())
+                    .map(move |c| (k, g.name.as_str(), c.as_str()))
+            })
+            .collect();
+        let words: Vec<String> = aliases.iter().map(|&(_, _, c)| c.to_owned()).collect();
+        let search = search_for(&words, MatchKind::Standard);
+        Captions { aliases, search }
+    }
+
+    /// Whether each alias occurs in the folded text `f`.
+    fn contained(&self, f: &str) -> Vec<bool> {
+        match &self.search {
+            Some(search) => {
+                let mut found = vec![false; self.aliases.len()];
+                for m in search.find_overlapping_iter(f) {
+                    if let Some(x) = found.get_mut(m.pattern().as_usize()) {
+                        *x = true;
+                    }
+                }
+                found
+            }
+            None => self
+                .aliases
+                .iter()
+                .map(|&(_, _, c)| f.contains(c))
+                .collect(),
+        }
+    }
+}
+
+/// The grammars whose longest caption alias the folded text contains.
+fn grammars_named<'g>(captions: &Captions<'g>, text: &str) -> Vec<&'g str> {
     let f = fold(text);
+    let contained = captions.contained(&f);
     let mut best = 0;
     let mut out: Vec<&'g str> = Vec::new();
-    for (name, aliases) in captions {
-        let Some(len) = aliases
+    // The aliases of one grammar are adjacent: take them a grammar at a time, as listed.
+    let mut i = 0;
+    while let Some(&(grammar, name, _)) = captions.aliases.get(i) {
+        let n = captions.aliases[i..]
             .iter()
-            .filter(|c| f.contains(c.as_str()))
-            .map(|c| c.chars().count())
-            .max()
-        else {
+            .take_while(|(g, _, _)| *g == grammar)
+            .count();
+        let len = (i..i + n)
+            .filter(|&k| contained[k])
+            .map(|k| captions.aliases[k].2.chars().count())
+            .max();
+        i += n;
+        let Some(len) = len else {
             continue;
         };
         if len > best {
@@ -696,7 +735,7 @@ fn toc_tables<'g>(cx: &Cx<'g>, parts: &[markers::Part]) -> Vec<(usize, String, V
             continue;
         }
         let title = toc_title(t);
-        let named = grammars_named(captions.get_or_init(|| folded_captions(cx)), title);
+        let named = grammars_named(captions.get_or_init(|| Captions::new(cx.grammars)), title);
         if !named.is_empty() {
             toc.push((l.no, title.to_owned(), named));
         }
@@ -1340,6 +1379,58 @@ fn class_names(cx: &mut Cx<'_>, main: &Table) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn grammars_named_as_one_search_per_alias() {
+        use super::{Captions, grammars_named};
+        use crate::normalize::cells::fold;
+        let grammars = crate::grammar::GrammarSet::builtin().expect("grammars");
+        // The code the one search replaced: each grammar's aliases looked for in turn.
+        let reference = |text: &str| -> Vec<&str> {
+            let f = fold(text);
+            let mut best = 0;
+            let mut out = Vec::new();
+            for g in &grammars.tables {
+                let Some(len) = g
+                    .captions
+                    .iter()
+                    .map(|c| fold(c))
+                    .filter(|c| !c.is_empty() && f.contains(c.as_str()))
+                    .map(|c| c.chars().count())
+                    .max()
+                else {
+                    continue;
+                };
+                if len > best {
+                    best = len;
+                    out.clear();
+                }
+                if len == best {
+                    out.push(g.name.as_str());
+                }
+            }
+            out
+        };
+        let captions = Captions::new(&grammars);
+        assert!(captions.search.is_some());
+        let mut titles: Vec<String> = grammars
+            .tables
+            .iter()
+            .flat_map(|g| g.captions.iter().cloned())
+            .collect();
+        titles.extend(
+            [
+                "2026年部门收支总表",
+                "一般公共预算支出表（按功能分类）及政府性基金预算支出表",
+                "目录",
+                "",
+            ]
+            .map(String::from),
+        );
+        for t in &titles {
+            assert_eq!(grammars_named(&captions, t), reference(t), "{t}");
+        }
+    }
+
     use crate::model::Dataset;
     use crate::validate::testkit::{findings, run, sample_lines, sample_with};
 

@@ -18,7 +18,7 @@ use super::table::CHECK_SKIPPED;
 use super::{Cx, Outcome, Sum, cell_location, row_label, total_row, unreadable, value};
 use crate::grammar::Grammar;
 use crate::model::{FundingLine, Loc, Location, Performance, Quantity, Row, Table};
-use crate::normalize::cells::fold;
+use crate::normalize::cells::{fold, fold_cow};
 use crate::normalize::number::{canonical_amount, unit_factor};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, BTreeSet};
@@ -562,20 +562,16 @@ fn agree(cx: &mut Cx<'_>, rule: &Rule, what: &str, gots: Vec<Got>) {
 // Reading figures from tables
 // ---------------------------------------------------------------------------------------------
 
-/// A vocabulary list of `document.layout`, folded.
-fn words(cx: &Cx<'_>, list: &str) -> Vec<String> {
-    cx.grammars
-        .document()
-        .vocab(list)
-        .iter()
-        .map(|w| fold(w))
-        .collect()
+/// A vocabulary list of `document.layout`, folded (when the grammar was loaded).
+fn words<'a>(cx: &Cx<'a>, list: &str) -> &'a [String] {
+    let grammars = cx.grammars;
+    grammars.document().folded_vocab(list)
 }
 
 fn named(words: &[String], name: Option<&str>) -> bool {
     name.is_some_and(|n| {
-        let f = fold(n);
-        words.contains(&f)
+        let f = fold_cow(n);
+        words.iter().any(|w| *w == f)
     })
 }
 
@@ -701,7 +697,7 @@ fn side_fig(cx: &Cx<'_>, t: Option<&Table>, side: usize, list: &str) -> Got {
             table_location(t),
         ));
     };
-    let what = first(&names, list);
+    let what = first(names, list);
     let Some(col) = side_column(t, &side) else {
         return Err(Miss::Unread(
             format!("{} has no {side} column", t.id),
@@ -713,7 +709,7 @@ fn side_fig(cx: &Cx<'_>, t: Option<&Table>, side: usize, list: &str) -> Got {
             .iter()
             .find(|r| r.side.as_deref() == Some(side.as_str()) && named(names, r.name.as_deref()))
     };
-    let Some(row) = on_side(&names).or_else(|| current_as_grand_total(cx, t, &side, list)) else {
+    let Some(row) = on_side(names).or_else(|| current_as_grand_total(cx, t, &side, list)) else {
         return Err(Miss::Unread(
             format!("{} has no {side} line {what}", t.id),
             table_location(t),
@@ -752,7 +748,7 @@ fn current_as_grand_total<'t>(
     if has_carryover {
         return None;
     }
-    rows().find(|r| named(&grand, r.name.as_deref()))
+    rows().find(|r| named(grand, r.name.as_deref()))
 }
 
 fn bracketed(row: &Row) -> bool {
@@ -786,11 +782,11 @@ fn outline_fig(cx: &Cx<'_>, t: Option<&Table>, side: usize, head: &str, list: &s
         .iter()
         .filter(|r| r.side.as_deref() == Some(side.as_str()))
         .collect();
-    let head_word = first(&heads, head);
-    let line_word = first(&names, list);
+    let head_word = first(heads, head);
+    let line_word = first(names, list);
     let outlined = rows.iter().any(|r| bracketed(r));
-    let is_named = |r: &&&Row| named(&names, r.name.as_deref());
-    let found = match rows.iter().position(|r| named(&heads, r.name.as_deref())) {
+    let is_named = |r: &&&Row| named(names, r.name.as_deref());
+    let found = match rows.iter().position(|r| named(heads, r.name.as_deref())) {
         Some(at) if outlined => rows
             .iter()
             .skip(at + 1)
@@ -947,7 +943,11 @@ fn income_sources(cx: &mut Cx<'_>, t1: &Table, t2: &Table) {
 
 /// A class name for matching: folded, without the generic suffix (`科学技术支出` → `科学技术`).
 fn class_key(name: &str, suffixes: &[String]) -> String {
-    let f = fold(name);
+    strip_class_suffix(fold(name), suffixes)
+}
+
+/// [`class_key`] of a name already folded.
+fn strip_class_suffix(f: String, suffixes: &[String]) -> String {
     for s in suffixes {
         if let Some(k) = f.strip_suffix(s.as_str())
             && !k.is_empty()
@@ -958,13 +958,14 @@ fn class_key(name: &str, suffixes: &[String]) -> String {
     f
 }
 
-/// Class names (keyed) → 类 code, from the `function_class:NNN` lists.
+/// Class names (keyed) → 类 code, from the `function_class:NNN` lists (read pre-folded: folding is
+/// idempotent, so a folded word keys as the word does).
 fn class_vocab(doc: &Grammar, suffixes: &[String]) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    for (list, names) in &doc.vocab {
+    for (list, names) in &doc.folded_vocab {
         if let Some(code) = list.strip_prefix("function_class:") {
             for n in names {
-                out.entry(class_key(n, suffixes))
+                out.entry(strip_class_suffix(n.clone(), suffixes))
                     .or_insert_with(|| code.to_owned());
             }
         }
@@ -1010,13 +1011,13 @@ fn fund_is_zero(cx: &Cx<'_>, t4: &Table, list: &str) -> bool {
     };
     t4.rows
         .iter()
-        .filter(|r| r.side.as_deref() == Some(income.as_str()) && named(&names, r.name.as_deref()))
+        .filter(|r| r.side.as_deref() == Some(income.as_str()) && named(names, r.name.as_deref()))
         .all(|r| !unreadable(t4, r, col) && value(t4, r, col).is_none_or(|v| v.is_zero()))
 }
 
 fn class_lines(cx: &mut Cx<'_>, summary: &Table, details: &[&Table]) {
     let suffixes = words(cx, "function_class_suffix");
-    let vocab = class_vocab(cx.grammars.document(), &suffixes);
+    let vocab = class_vocab(cx.grammars.document(), suffixes);
     let detail_ids: Vec<&str> = details.iter().map(|t| t.id.as_str()).collect();
     let detail_desc = detail_ids.join(" + ");
     let what_all = format!("{} 功能类 lines = {detail_desc} 类 rows", summary.id);
@@ -1049,7 +1050,7 @@ fn class_lines(cx: &mut Cx<'_>, summary: &Table, details: &[&Table]) {
             };
             let name = row.name.clone().unwrap_or_default();
             if code.len() == 3 {
-                class_names.insert(class_key(&name, &suffixes), class.to_owned());
+                class_names.insert(class_key(&name, suffixes), class.to_owned());
             }
             let label = format!("{} row {code} ({name}) {TOTAL}", t.id);
             match cell(cx, t, row, TOTAL, label) {
@@ -1083,7 +1084,7 @@ fn class_lines(cx: &mut Cx<'_>, summary: &Table, details: &[&Table]) {
         "total_row",
     ]
     .iter()
-    .flat_map(|l| words(cx, l))
+    .flat_map(|l| words(cx, l).iter().cloned())
     .collect();
     let mut lines: BTreeMap<String, Fig> = BTreeMap::new();
     let mut unresolved: Vec<Fig> = Vec::new();
@@ -1095,7 +1096,7 @@ fn class_lines(cx: &mut Cx<'_>, summary: &Table, details: &[&Table]) {
         let Some(name) = row.name.as_deref() else {
             continue;
         };
-        let key = class_key(name, &suffixes);
+        let key = class_key(name, suffixes);
         let code = vocab.get(&key).or_else(|| by_detail_name.get(&key));
         let label = format!("{} {side} {name}", summary.id);
         match (code, cell(cx, summary, row, col, label)) {
@@ -1268,7 +1269,7 @@ fn gpb_appropriation(cx: &mut Cx<'_>) {
     }
     // In final accounts (决算) 表5 is the year's actual spending, not the appropriation.
     let final_words = words(cx, "kind_final");
-    if named(&final_words, cx.d.document.kind.as_deref()) {
+    if named(final_words, cx.d.document.kind.as_deref()) {
         g5 = Err(Miss::Absent);
     }
     let what = "一般公共预算 appropriation (表1 = 表4 = 表5)";
@@ -1400,7 +1401,7 @@ fn three_public(cx: &mut Cx<'_>) {
         if names.is_empty() || !has_column(t7, col7) {
             continue;
         }
-        let what = format!("{} {} ≤ {} {col7}", t6.id, first(&names, ""), t7.id);
+        let what = format!("{} {} ≤ {} {col7}", t6.id, first(names, ""), t7.id);
         // 表7's amount: its single (total) row.
         let seven = if empty_with_note(t7) {
             Ok(Fig {
@@ -1426,9 +1427,9 @@ fn three_public(cx: &mut Cx<'_>) {
                 r.code
                     .as_deref()
                     .is_some_and(|c| codes.iter().any(|k| k == c))
-                    && named(&names, r.name.as_deref())
+                    && named(names, r.name.as_deref())
             })
-            .or_else(|| t6.rows.iter().find(|r| named(&names, r.name.as_deref())));
+            .or_else(|| t6.rows.iter().find(|r| named(names, r.name.as_deref())));
         let six = match row {
             Some(r) => {
                 let label = format!(
@@ -1444,7 +1445,7 @@ fn three_public(cx: &mut Cx<'_>) {
                 table_location(t6),
             )),
             None => Ok(Fig {
-                label: format!("{} (no {} line)", t6.id, first(&names, "")),
+                label: format!("{} (no {} line)", t6.id, first(names, "")),
                 value: Decimal::ZERO,
                 unit: unit_of(cx, t6),
                 loc: table_location(t6),
@@ -1751,7 +1752,7 @@ fn funding_categories(cx: &mut Cx<'_>, t: &Table, g: &Group<'_>, cur: &str) {
         g.lines
             .iter()
             .copied()
-            .find(|l| named(&names, Some(&l.name)))
+            .find(|l| named(names, Some(&l.name)))
     };
     let found = (
         find("funding_personnel"),
@@ -2070,7 +2071,7 @@ fn parse_money(s: &str, units: &[String]) -> Option<(Decimal, Option<String>)> {
 /// A money field of a form (`项目当年预算`), by a vocabulary list; Absent when the form has none.
 fn money_field(cx: &Cx<'_>, t: &Table, perf: &Performance, list: &str) -> Got {
     let names = words(cx, list);
-    let Some(field) = perf.fields.iter().find(|f| named(&names, Some(&f.label))) else {
+    let Some(field) = perf.fields.iter().find(|f| named(names, Some(&f.label))) else {
         return Err(Miss::Absent);
     };
     let loc = form_location(t, field.loc, &field.label, None);
@@ -2133,7 +2134,7 @@ fn year_budget(cx: &mut Cx<'_>, t: &Table, perf: &Performance, what: &str) -> Op
             None
         }
         Err(Miss::Absent) => {
-            let field = first(&words(cx, "project_year_budget"), "项目当年预算");
+            let field = first(words(cx, "project_year_budget"), "项目当年预算");
             skip(
                 cx,
                 what,
@@ -2407,7 +2408,7 @@ fn form_restatement(cx: &Cx<'_>, t: &Table, perf: &Performance) -> Option<Restat
     let name = perf
         .fields
         .iter()
-        .find(|f| named(&names, Some(&f.label)))
+        .find(|f| named(names, Some(&f.label)))
         .map(|f| f.value.trim().to_owned())
         .filter(|n| !n.is_empty())
         .or_else(|| {
@@ -2503,6 +2504,34 @@ fn project_budgets(cx: &mut Cx<'_>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn class_vocab_from_the_folded_lists_as_from_the_words() {
+        use super::{class_key, class_vocab};
+        let grammars = crate::grammar::GrammarSet::builtin().expect("grammars");
+        let doc = grammars.document();
+        let suffixes = doc.folded_vocab("function_class_suffix");
+        let mut words = std::collections::BTreeMap::new();
+        for (list, names) in &doc.vocab {
+            if let Some(code) = list.strip_prefix("function_class:") {
+                for n in names {
+                    words
+                        .entry(class_key(n, suffixes))
+                        .or_insert_with(|| code.to_owned());
+                }
+            }
+        }
+        assert!(!words.is_empty());
+        assert_eq!(class_vocab(doc, suffixes), words);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn folding_twice_is_folding_once(text in "[ a（）()“”＂‘’：:科学技术支出\t\u{3000}]{0,20}") {
+            use crate::normalize::cells::fold;
+            proptest::prop_assert_eq!(fold(&fold(&text)), fold(&text));
+        }
+    }
+
     use crate::model::{Anomaly, Dataset};
     use crate::validate::testkit::{findings, run, sample_lines, sample_with};
     use std::sync::LazyLock;

@@ -21,7 +21,9 @@ use crate::model::{Fact, Location, Row, Statement, Table};
 use crate::normalize::cells::{fold, folded_chars};
 use crate::normalize::number::unit_factor;
 use rust_decimal::{Decimal, RoundingStrategy};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 use std::str::FromStr;
 
 pub const AMOUNT_MISMATCH: Rule = Rule {
@@ -426,8 +428,13 @@ fn key(s: &str) -> String {
     // One pass with one allocation (a key is never longer than `s`): keys are made for every row
     // name a figure is looked up among.
     let mut out = String::with_capacity(s.len());
-    out.extend(folded_chars(s).filter(|c| !matches!(c, '"' | '\'' | '「' | '」' | '『' | '』')));
+    out.extend(key_chars(s));
     out
+}
+
+/// The characters of [`key`]`(s)`, without allocating.
+fn key_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    folded_chars(s).filter(|c| !matches!(c, '"' | '\'' | '「' | '」' | '『' | '』'))
 }
 
 /// The key after its first `YYYY年` / `YYYY年度` when a name without digits comes before it.
@@ -606,6 +613,9 @@ struct Sx<'a> {
     scales: BTreeMap<String, u32>,
     /// The items of each statement (indices of the statements whose `part_of` it is), in order.
     children: Vec<Vec<usize>>,
+    /// [`role_figures`] of each role asked for so far: the same figures are looked up for every
+    /// statement of a role, by several checks.
+    role_figures: RefCell<Vec<(Role, Rc<Vec<Figure>>)>>,
 }
 
 impl<'a> Sx<'a> {
@@ -668,6 +678,7 @@ impl<'a> Sx<'a> {
                 }
                 c
             },
+            role_figures: RefCell::new(Vec::new()),
         };
         for f in d.narrative.facts.iter().filter(|f| f.kind == "amount") {
             if let (Some(v), Some(u)) = (f.value.as_deref().and_then(dec), f.unit.as_deref()) {
@@ -677,6 +688,16 @@ impl<'a> Sx<'a> {
         }
         sx.targets = map_subjects(cx, &sx);
         sx
+    }
+
+    /// The table figures a role's statements may equal ([`role_figures`], found once per role).
+    fn role_figures(&self, cx: &Cx<'_>, role: Role) -> Rc<Vec<Figure>> {
+        if let Some((_, f)) = self.role_figures.borrow().iter().find(|(r, _)| *r == role) {
+            return Rc::clone(f);
+        }
+        let f = Rc::new(role_figures(cx, role));
+        self.role_figures.borrow_mut().push((role, Rc::clone(&f)));
+        f
     }
 
     /// Half a unit of the last digit a narrative amount in `unit` stands for.
@@ -778,11 +799,25 @@ fn map_subjects<'a>(cx: &Cx<'a>, sx: &Sx<'a>) -> Vec<Option<Target<'a>>> {
             .any(|w| !w.is_empty() && k.contains(w.as_str()))
     };
     let econ = cx.table("gpb_basic_expenditure");
-    let projects: Vec<&Row> = cx
+    let projects: Vec<(&Row, Option<String>)> = cx
         .table("project_expenditure")
-        .map(|t| t.rows.iter().filter(|r| !r.attrs.is_empty()).collect())
+        .map(|t| {
+            t.rows
+                .iter()
+                .filter(|r| !r.attrs.is_empty())
+                .map(|r| (r, r.name.as_deref().map(project_key)))
+                .collect()
+        })
         .unwrap_or_default();
 
+    // Whether each section's heading (or its parent's) names another fund: asked for every
+    // statement, found once per section.
+    let other_section: Vec<bool> = d
+        .narrative
+        .sections
+        .iter()
+        .map(|s| mentions_other(&s.heading) || s.parent.as_deref().is_some_and(mentions_other))
+        .collect();
     let mut out: Vec<Option<Target<'a>>> = Vec::with_capacity(sx.statements.len());
     let final_accounts = d.document.kind.as_deref() == Some("决算");
     for (i, st) in sx.statements.iter().enumerate() {
@@ -807,10 +842,8 @@ fn map_subjects<'a>(cx: &Cx<'a>, sx: &Sx<'a>) -> Vec<Option<Target<'a>>> {
                 .get(i)
                 .copied()
                 .flatten()
-                .and_then(|s| d.narrative.sections.get(s))
-                .is_some_and(|s| {
-                    mentions_other(&s.heading) || s.parent.as_deref().is_some_and(mentions_other)
-                });
+                .and_then(|s| other_section.get(s).copied())
+                .unwrap_or(false);
             let parent_unmapped = parent.is_some_and(|p| out.get(p).is_none_or(Option::is_none));
             let scoped_out = heading_other || parent_unmapped || mentions_other(&st.subject);
             if !scoped_out {
@@ -851,17 +884,23 @@ fn ancestors(sts: &[Statement], i: usize) -> impl Iterator<Item = usize> + '_ {
 fn econ_row<'a>(t: Option<&'a Table>, k: &str) -> Option<(&'a Table, &'a Row)> {
     let t = t?;
     let row = t.rows.iter().find(|r| {
-        r.code.is_some() && r.parent.is_none() && r.name.as_deref().is_some_and(|n| key(n) == k)
+        r.code.is_some()
+            && r.parent.is_none()
+            && r.name
+                .as_deref()
+                .is_some_and(|n| key_chars(n).eq(k.chars()))
     })?;
     Some((t, row))
 }
 
 /// The 表10 project rows a subject names: the same once reduced, else one clearly similar name.
-fn project_target<'a>(subject: &str, projects: &[&'a Row]) -> Option<Target<'a>> {
+/// `projects` come with their names' [`project_key`]s, made once for all statements.
+fn project_target<'a>(subject: &str, projects: &[(&'a Row, Option<String>)]) -> Option<Target<'a>> {
+    let subject_key = project_key(subject);
     let exact: Vec<&Row> = projects
         .iter()
-        .copied()
-        .filter(|r| r.name.as_deref().is_some_and(|n| same_project(n, subject)))
+        .filter(|(_, k)| k.as_ref() == Some(&subject_key))
+        .map(|&(r, _)| r)
         .collect();
     if !exact.is_empty() {
         return Some(Target::Project {
@@ -869,18 +908,18 @@ fn project_target<'a>(subject: &str, projects: &[&'a Row]) -> Option<Target<'a>>
             exact: true,
         });
     }
-    let sk = project_key(subject).chars().count();
+    let sk = subject_key.chars().count();
     let similar: Vec<&Row> = projects
         .iter()
-        .copied()
-        .filter(|r| {
-            let Some(n) = r.name.as_deref() else {
+        .filter(|(r, k)| {
+            let (Some(n), Some(k)) = (r.name.as_deref(), k) else {
                 return false;
             };
-            let nk = project_key(n).chars().count();
+            let nk = k.chars().count();
             let (short, long) = (sk.min(nk), sk.max(nk));
             short >= 4 && short * 4 >= long * 3 && similarity(n, subject) >= 0.9
         })
+        .map(|&(r, _)| r)
         .collect();
     match similar.as_slice() {
         [one] => Some(Target::Project {
@@ -936,10 +975,13 @@ fn side_figure(cx: &Cx<'_>, t: &Table, side: &str, names: &[String]) -> Option<F
     let col = side_column(t, side)?;
     // Each name keyed once, not once per row compared.
     let keys: Vec<String> = names.iter().map(|w| key(w)).collect();
+    // One buffer for the rows' keys.
+    let mut k = String::new();
     let row = t.rows.iter().find(|r| {
         r.side.as_deref() == Some(side)
             && r.name.as_deref().is_some_and(|n| {
-                let k = key(n);
+                k.clear();
+                k.extend(key_chars(n));
                 keys.contains(&k)
             })
     })?;
@@ -1231,12 +1273,12 @@ fn amounts(cx: &mut Cx<'_>, sx: &Sx<'_>) -> BTreeMap<usize, Decimal> {
         };
         let (figures, severity, what) = match target {
             Target::Code(code) => (
-                code_figures(cx, code),
+                Rc::new(code_figures(cx, code)),
                 Severity::Error,
                 format!("科目 {code}"),
             ),
             Target::Role(role) => (
-                role_figures(cx, *role),
+                sx.role_figures(cx, *role),
                 if *role == Role::AdminOperating && admin_operating_column(cx).is_none() {
                     Severity::Warning
                 } else {
@@ -1245,15 +1287,17 @@ fn amounts(cx: &mut Cx<'_>, sx: &Sx<'_>) -> BTreeMap<usize, Decimal> {
                 role.describe().to_owned(),
             ),
             Target::Budget(role) => (
-                role.three_public_column()
-                    .and_then(|c| three_public(cx, c, true))
-                    .into_iter()
-                    .collect(),
+                Rc::new(
+                    role.three_public_column()
+                        .and_then(|c| three_public(cx, c, true))
+                        .into_iter()
+                        .collect(),
+                ),
                 Severity::Error,
                 format!("the budget (预算数) of {}", role.describe()),
             ),
             Target::Econ { table, row, scoped } => (
-                figure(cx, table, row, "合计").into_iter().collect(),
+                Rc::new(figure(cx, table, row, "合计").into_iter().collect()),
                 if *scoped {
                     Severity::Error
                 } else {
@@ -1262,7 +1306,7 @@ fn amounts(cx: &mut Cx<'_>, sx: &Sx<'_>) -> BTreeMap<usize, Decimal> {
                 format!("经济分类 {}", row_label(row)),
             ),
             Target::Project { rows, exact } => (
-                project_figures(cx, rows),
+                Rc::new(project_figures(cx, rows)),
                 if *exact {
                     Severity::Error
                 } else {
@@ -1608,8 +1652,8 @@ struct Denominator {
 
 fn shares(cx: &mut Cx<'_>, sx: &Sx<'_>) {
     let doc_totals: Vec<Figure> = {
-        let mut v = role_figures(cx, Role::TotalBudget);
-        v.extend(role_figures(cx, Role::GpbAppropriation));
+        let mut v = Vec::clone(&sx.role_figures(cx, Role::TotalBudget));
+        v.extend(sx.role_figures(cx, Role::GpbAppropriation).iter().cloned());
         v
     };
     let mut reported: BTreeSet<usize> = BTreeSet::new();
@@ -1704,7 +1748,7 @@ fn denominators(
                 .filter_map(from_statement),
         );
         if let Some(r) = role {
-            out.extend(role_figures(cx, r).iter().filter_map(from_figure));
+            out.extend(sx.role_figures(cx, r).iter().filter_map(from_figure));
         }
         out.retain(|d| d.value > Decimal::ZERO);
         return out;
@@ -1726,7 +1770,7 @@ fn denominators(
     if matches!(sx.targets.get(i), Some(Some(Target::Role(r))) if r.is_three_public() && *r != Role::ThreePublic)
     {
         out.extend(
-            role_figures(cx, Role::ThreePublic)
+            sx.role_figures(cx, Role::ThreePublic)
                 .iter()
                 .filter_map(from_figure),
         );
@@ -2108,8 +2152,8 @@ fn flat_wording(cx: &mut Cx<'_>, sx: &Sx<'_>) {
 fn malformed(cx: &mut Cx<'_>, sx: &Sx<'_>) {
     let d = cx.d;
     let doc_totals: Vec<Figure> = {
-        let mut v = role_figures(cx, Role::TotalBudget);
-        v.extend(role_figures(cx, Role::GpbAppropriation));
+        let mut v = Vec::clone(&sx.role_figures(cx, Role::TotalBudget));
+        v.extend(sx.role_figures(cx, Role::GpbAppropriation).iter().cloned());
         v
     };
     for fact in d.narrative.facts.iter().filter(|f| f.kind == "malformed") {

@@ -6,8 +6,9 @@ use super::rules::{Rule, Severity};
 use super::{Cx, Sum, cell_location, row_label, total_row, unreadable, value};
 use crate::grammar::{Check, Grammar, SideTerms};
 use crate::model::{Location, Row, Table};
-use crate::normalize::cells::fold;
+use crate::normalize::cells::fold_eq;
 use rust_decimal::Decimal;
+use std::collections::BTreeMap;
 
 pub const ROW_IDENTITY: Rule = Rule {
     code: "A001",
@@ -189,7 +190,7 @@ fn row_identity(cx: &mut Cx<'_>, t: &Table, lhs: &str, rhs: &[String]) {
                 cx.compare(
                     &ROW_IDENTITY,
                     Sum {
-                        what: what.clone(),
+                        what,
                         expected: Decimal::ZERO,
                         actual: p,
                         addends: n,
@@ -200,13 +201,18 @@ fn row_identity(cx: &mut Cx<'_>, t: &Table, lhs: &str, rhs: &[String]) {
             }
             continue;
         };
+        let actual = actual.unwrap_or(Decimal::ZERO);
+        // An identity that holds reports nothing: its message is built only when one is due.
+        if actual == expected {
+            continue;
+        }
         let what = format!("{} row {} {lhs} = {what_cols}", t.id, describe(row));
         cx.compare(
             &ROW_IDENTITY,
             Sum {
-                what: what.clone(),
+                what,
                 expected,
-                actual: actual.unwrap_or(Decimal::ZERO),
+                actual,
                 addends: n,
                 unit: unit.as_deref(),
                 location: cell_location(t, row, Some(lhs)),
@@ -230,13 +236,13 @@ fn compare_rows(
     t: &Table,
     parent: &Row,
     children: &[&Row],
-    what: &str,
+    what: &dyn Fn() -> String,
 ) {
     let unit = cx.unit_of(t).map(str::to_owned);
     for col in &t.columns {
         if unreadable(t, parent, col) || children.iter().any(|c| unreadable(t, c, col)) {
             cx.skipped(
-                &format!("{} {what} in column {col}", t.id),
+                &format!("{} {} in column {col}", t.id, what()),
                 "a cell it needs was unreadable",
                 cell_location(t, parent, Some(col)),
             );
@@ -247,12 +253,19 @@ fn compare_rows(
         if parts.is_none() && printed.is_none_or(|p| p.is_zero()) {
             continue;
         }
+        let (expected, actual) = (
+            parts.unwrap_or(Decimal::ZERO),
+            printed.unwrap_or(Decimal::ZERO),
+        );
+        if actual == expected {
+            continue;
+        }
         cx.compare(
             rule,
             Sum {
-                what: format!("{} {what} in column {col}", t.id),
-                expected: parts.unwrap_or(Decimal::ZERO),
-                actual: printed.unwrap_or(Decimal::ZERO),
+                what: format!("{} {} in column {col}", t.id, what()),
+                expected,
+                actual,
                 addends: n,
                 unit: unit.as_deref(),
                 location: cell_location(t, parent, Some(col)),
@@ -262,27 +275,35 @@ fn compare_rows(
 }
 
 fn tree(cx: &mut Cx<'_>, t: &Table) {
-    for parent in t.rows.iter().filter(|r| r.code.is_some()) {
-        let children: Vec<&Row> = t
-            .rows
-            .iter()
-            .filter(|r| r.parent.is_some() && r.parent == parent.code && r.side == parent.side)
-            .collect();
-        if children.is_empty() {
-            continue;
+    // The rows that have a parent, grouped by (parent, side) in table order: one pass over the
+    // table rather than one per coded row.
+    let mut by_parent: BTreeMap<(&str, Option<&str>), Vec<&Row>> = BTreeMap::new();
+    for r in &t.rows {
+        if let Some(p) = r.parent.as_deref() {
+            by_parent.entry((p, r.side.as_deref())).or_default().push(r);
         }
-        let codes: Vec<&str> = children.iter().filter_map(|c| c.code.as_deref()).collect();
-        let what = match codes.as_slice() {
-            [first, .., last] if codes.len() > 4 => {
-                format!(
-                    "row {} = Σ {} children {first}…{last}",
-                    describe(parent),
-                    codes.len()
-                )
-            }
-            _ => format!("row {} = Σ {}", describe(parent), codes.join(" + ")),
+    }
+    for parent in &t.rows {
+        let Some(code) = parent.code.as_deref() else {
+            continue;
         };
-        compare_rows(cx, &HIERARCHY_SUM, t, parent, &children, &what);
+        let Some(children) = by_parent.get(&(code, parent.side.as_deref())) else {
+            continue;
+        };
+        let what = || {
+            let codes: Vec<&str> = children.iter().filter_map(|c| c.code.as_deref()).collect();
+            match codes.as_slice() {
+                [first, .., last] if codes.len() > 4 => {
+                    format!(
+                        "row {} = Σ {} children {first}…{last}",
+                        describe(parent),
+                        codes.len()
+                    )
+                }
+                _ => format!("row {} = Σ {}", describe(parent), codes.join(" + ")),
+            }
+        };
+        compare_rows(cx, &HIERARCHY_SUM, t, parent, children, &what);
     }
 }
 
@@ -310,7 +331,7 @@ fn total(cx: &mut Cx<'_>, t: &Table, doc: &Grammar, g: &Grammar) {
     if top.is_empty() {
         return;
     }
-    let what = format!("total row = Σ {} top-level rows", top.len());
+    let what = || format!("total row = Σ {} top-level rows", top.len());
     compare_rows(cx, &TOTAL_ROW, t, total, &top, &what);
 }
 
@@ -327,7 +348,7 @@ fn side_total(cx: &mut Cx<'_>, t: &Table, doc: &Grammar, side: &str) {
     if top.is_empty() {
         return;
     }
-    let what = format!("{side} total row = Σ {} top-level rows", top.len());
+    let what = || format!("{side} total row = Σ {} top-level rows", top.len());
     compare_rows(cx, &TOTAL_ROW, t, total, &top, &what);
 }
 
@@ -337,7 +358,7 @@ fn named<'t>(t: &'t Table, side: &str, names: &[String]) -> Option<&'t Row> {
         r.side.as_deref() == Some(side)
             && r.name
                 .as_deref()
-                .is_some_and(|n| names.iter().any(|w| fold(w) == fold(n)))
+                .is_some_and(|n| names.iter().any(|w| fold_eq(w, n)))
     })
 }
 
@@ -394,15 +415,17 @@ fn side_sum(cx: &mut Cx<'_>, t: &Table, _g: &Grammar, side: &str, lhs: &[String]
     if parts.is_empty() {
         return;
     }
-    let names: Vec<String> = parts.iter().map(|r| row_label(r)).collect();
-    let what = if matches!(rhs, SideTerms::Ordinals) {
-        format!(
-            "{side} {} = Σ {} numbered lines",
-            row_label(total),
-            parts.len()
-        )
-    } else {
-        format!("{side} {} = {}", row_label(total), names.join(" + "))
+    let what = || {
+        if matches!(rhs, SideTerms::Ordinals) {
+            format!(
+                "{side} {} = Σ {} numbered lines",
+                row_label(total),
+                parts.len()
+            )
+        } else {
+            let names: Vec<String> = parts.iter().map(|r| row_label(r)).collect();
+            format!("{side} {} = {}", row_label(total), names.join(" + "))
+        }
     };
     compare_column(cx, &SIDE_SUM, t, total, &parts, col, &what);
 }
@@ -415,11 +438,11 @@ fn compare_column(
     total: &Row,
     parts: &[&Row],
     col: &str,
-    what: &str,
+    what: &dyn Fn() -> String,
 ) {
     if unreadable(t, total, col) || parts.iter().any(|r| unreadable(t, r, col)) {
         cx.skipped(
-            &format!("{} {what}", t.id),
+            &format!("{} {}", t.id, what()),
             "a cell it needs was unreadable",
             cell_location(t, total, Some(col)),
         );
@@ -430,13 +453,20 @@ fn compare_column(
     if sum_parts.is_none() && printed.is_none() {
         return;
     }
+    let (expected, actual) = (
+        sum_parts.unwrap_or(Decimal::ZERO),
+        printed.unwrap_or(Decimal::ZERO),
+    );
+    if actual == expected {
+        return;
+    }
     let unit = cx.unit_of(t).map(str::to_owned);
     cx.compare(
         rule,
         Sum {
-            what: format!("{} {what}", t.id),
-            expected: sum_parts.unwrap_or(Decimal::ZERO),
-            actual: printed.unwrap_or(Decimal::ZERO),
+            what: format!("{} {}", t.id, what()),
+            expected,
+            actual,
             addends: n,
             unit: unit.as_deref(),
             location: cell_location(t, total, Some(col)),
@@ -525,12 +555,14 @@ fn outline(cx: &mut Cx<'_>, t: &Table) {
             if subs.is_empty() || subs.iter().all(|r| value(t, r, col).is_none()) {
                 continue;
             }
-            let what = format!(
-                "{} {} = Σ {} sub-lines",
-                side.as_deref().unwrap_or_default(),
-                row_label(head),
-                subs.len()
-            );
+            let what = || {
+                format!(
+                    "{} {} = Σ {} sub-lines",
+                    side.as_deref().unwrap_or_default(),
+                    row_label(head),
+                    subs.len()
+                )
+            };
             compare_column(cx, &OUTLINE_SUM, t, head, &subs, col, &what);
         }
     }

@@ -14,11 +14,14 @@ use super::rules::{Rule, Severity};
 use super::{Cx, value};
 use crate::model::{Location, Statement, Table};
 use crate::normalize::Line;
-use crate::normalize::cells::{fold, folded_chars, split_cells, split_ordinal};
+use crate::normalize::cells::{fold, fold_char, split_ordinal};
 use crate::normalize::prose::{self, ProseBlock};
 use crate::parse::markers;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rust_decimal::Decimal;
+use std::cell::RefCell;
 use std::collections::BTreeSet;
+use std::rc::Rc;
 use std::str::FromStr;
 
 pub const STATEMENT_YEAR: Rule = Rule {
@@ -169,8 +172,7 @@ pub static RULES: &[&Rule] = &[
 pub fn check(cx: &mut Cx<'_>) {
     statement_years(cx);
     heading_years(cx);
-    doubled_punctuation(cx);
-    placeholders(cx);
+    line_checks(cx);
     // The narrative's lines and the tables' text cells are read by several checks: found once.
     let narrative = narrative_lines(cx);
     let blocks = prose::join_page_breaks(&narrative, &mut Vec::new());
@@ -713,50 +715,117 @@ fn prior_year_columns(cx: &mut Cx<'_>, year: i32) {
 /// Marks that are never doubled in prose.
 const DOUBLED_MARKS: &[char] = &['。', '，', '、', '；', '：'];
 
-/// T001: every line but the table of contents.
-fn doubled_punctuation(cx: &mut Cx<'_>) {
+/// A small set of characters, found in a text by its bytes: a character ends with one of few byte
+/// values, so a table of the members' last bytes passes over nearly every byte of a text without
+/// decoding it.
+struct CharSet {
+    /// Whether a member's UTF-8 encoding ends with this byte.
+    last: [bool; 256],
+    chars: Vec<char>,
+}
+
+impl CharSet {
+    fn new(chars: impl IntoIterator<Item = char>) -> Self {
+        let mut chars: Vec<char> = chars.into_iter().collect();
+        chars.sort_unstable();
+        chars.dedup();
+        let mut last = [false; 256];
+        for c in &chars {
+            let mut buf = [0; 4];
+            if let Some(&b) = c.encode_utf8(&mut buf).as_bytes().last() {
+                last[usize::from(b)] = true;
+            }
+        }
+        CharSet { last, chars }
+    }
+
+    fn contains(&self, c: char) -> bool {
+        self.chars.contains(&c)
+    }
+
+    /// The members in `text`, in order: (byte offset, character).
+    fn find_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (usize, char)> + 't {
+        text.bytes()
+            .enumerate()
+            .filter(|&(_, b)| self.last[usize::from(b)])
+            .filter_map(move |(i, _)| {
+                // The character that ends at this byte, if one does.
+                let c = text.get(..=i)?.chars().next_back()?;
+                self.contains(c).then(|| (i + 1 - c.len_utf8(), c))
+            })
+    }
+}
+
+/// T001 and T004: every line but the table of contents. One pass over a line's characters tells
+/// whether it may hold either finding; the few lines that may are then read for it.
+fn line_checks(cx: &mut Cx<'_>) {
+    let words = vocab(cx, "document", "placeholder");
+    let placeholders = (!words.is_empty()).then(|| Placeholders::new(words));
+    let no_words = CharSet::new([]);
+    let starts = placeholders.as_ref().map_or(&no_words, |p| &p.starts);
+    let either = CharSet::new(starts.chars.iter().chain(DOUBLED_MARKS).copied());
     let lines: &[Line] = cx.lines;
     for l in lines {
-        // Most lines have no doubled mark at all: skip them before collecting characters.
-        let doubled = l
-            .text
-            .chars()
-            .zip(l.text.chars().skip(1))
-            .any(|(a, b)| a == b && DOUBLED_MARKS.contains(&a));
-        if !doubled || is_toc(&l.text) {
-            continue;
+        let (doubled, start) = line_flags(&l.text, &either, starts);
+        if doubled {
+            doubled_punctuation(cx, l);
         }
-        let chars: Vec<char> = l.text.chars().collect();
-        let mut marks: Vec<String> = Vec::new();
-        let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            let run = chars[i..].iter().take_while(|&&x| x == c).count();
-            // Four or more is a leader, not a slip.
-            if DOUBLED_MARKS.contains(&c) && (2..=3).contains(&run) {
-                let m: String = std::iter::repeat_n(c, run).collect();
-                if !marks.contains(&m) {
-                    marks.push(m);
-                }
-            }
-            i += run.max(1);
+        if start && let Some(p) = &placeholders {
+            placeholders_in(cx, l, p);
         }
-        if marks.is_empty() {
-            continue;
-        }
-        let shown = marks.join("`, `");
-        cx.emit_with(
-            &DOUBLED_PUNCTUATION,
-            DOUBLED_PUNCTUATION.severity,
-            format!(
-                "doubled punctuation `{shown}` in `{}`",
-                excerpt(&l.text, 40)
-            ),
-            Location::line(l.no),
-            None,
-            Some(marks.join(" ")),
-        );
     }
+}
+
+/// (Does `text` print a mark of [`DOUBLED_MARKS`] twice in a row, does it hold a character of
+/// `starts`?), in one pass over its bytes; `either` is `starts` and the marks.
+fn line_flags(text: &str, either: &CharSet, starts: &CharSet) -> (bool, bool) {
+    let (mut doubled, mut start) = (false, false);
+    for (at, c) in either.find_iter(text) {
+        start = start || starts.contains(c);
+        doubled =
+            doubled || (DOUBLED_MARKS.contains(&c) && text[at + c.len_utf8()..].starts_with(c));
+        if doubled && start {
+            break;
+        }
+    }
+    (doubled, start)
+}
+
+/// T001 on a line that doubles a mark.
+fn doubled_punctuation(cx: &mut Cx<'_>, l: &Line) {
+    if is_toc(&l.text) {
+        return;
+    }
+    let chars: Vec<char> = l.text.chars().collect();
+    let mut marks: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let run = chars[i..].iter().take_while(|&&x| x == c).count();
+        // Four or more is a leader, not a slip.
+        if DOUBLED_MARKS.contains(&c) && (2..=3).contains(&run) {
+            let m: String = std::iter::repeat_n(c, run).collect();
+            if !marks.contains(&m) {
+                marks.push(m);
+            }
+        }
+        i += run.max(1);
+    }
+    if marks.is_empty() {
+        return;
+    }
+    let shown = marks.join("`, `");
+    cx.emit_with(
+        &DOUBLED_PUNCTUATION,
+        DOUBLED_PUNCTUATION.severity,
+        format!(
+            "doubled punctuation `{shown}` in `{}`",
+            excerpt(&l.text, 40)
+        ),
+        Location::line(l.no),
+        None,
+        Some(marks.join(" ")),
+    );
 }
 
 fn is_ascii_word_char(c: Option<char>) -> bool {
@@ -767,8 +836,24 @@ fn is_ascii_word_char(c: Option<char>) -> bool {
 /// document, not once per line.
 struct Placeholders {
     words: Vec<String>,
-    /// The first character of each word: a line with none of them holds no placeholder.
+    /// The first character of each word.
     firsts: Vec<char>,
+    /// The characters of a line as printed that fold to one of `firsts`. Folding maps characters
+    /// one to one and drops whitespace, so it never splits a character: a line with none of these
+    /// holds no placeholder, and is passed over without folding it.
+    starts: CharSet,
+    /// Finds any of `words` in a folded line: one without any holds no placeholder.
+    any: Option<Rc<AhoCorasick>>,
+}
+
+/// The characters [`fold_char`] changes (kept in step with it by a test).
+const FOLD_SOURCES: &[char] = &['（', '）', '“', '”', '＂', '‘', '’', '：'];
+
+/// The characters that [`folded_chars`](crate::normalize::cells::folded_chars) turns into `c`: `c` itself, and the marks folded to it.
+fn fold_preimages(c: char) -> impl Iterator<Item = char> {
+    std::iter::once(c)
+        .chain(FOLD_SOURCES.iter().copied())
+        .filter(move |&x| !x.is_whitespace() && fold_char(x) == c)
 }
 
 impl Placeholders {
@@ -782,17 +867,23 @@ impl Placeholders {
         let mut firsts: Vec<char> = words.iter().filter_map(|w| w.chars().next()).collect();
         firsts.sort_unstable();
         firsts.dedup();
-        Placeholders { words, firsts }
+        let starts = CharSet::new(firsts.iter().flat_map(|&c| fold_preimages(c)));
+        let any = search_for(&words, MatchKind::Standard);
+        Placeholders {
+            words,
+            firsts,
+            starts,
+            any,
+        }
     }
 
-    /// The placeholders of a line (folded), in order of appearance, each once.
+    /// The placeholders of a line (folded), in order of appearance, each once. (A line without a
+    /// character of `starts` has none: callers skip it.)
     fn find_in(&self, text: &str) -> Vec<String> {
-        // A match starts at a folded character equal to a word's first: most lines have none, and
-        // are done without folding the line.
-        if !folded_chars(text).any(|c| self.firsts.contains(&c)) {
+        let f = fold(text);
+        if self.any.as_ref().is_some_and(|any| !any.is_match(&f)) {
             return Vec::new();
         }
-        let f = fold(text);
         let mut out: Vec<String> = Vec::new();
         let mut skip_to = 0;
         for (i, c) in f.char_indices() {
@@ -827,32 +918,24 @@ impl Placeholders {
     }
 }
 
-/// T004: every line but the table of contents.
-fn placeholders(cx: &mut Cx<'_>) {
-    let words = vocab(cx, "document", "placeholder");
-    if words.is_empty() {
+/// T004 on a line that may hold a placeholder.
+fn placeholders_in(cx: &mut Cx<'_>, l: &Line, words: &Placeholders) {
+    let found = words.find_in(&l.text);
+    if found.is_empty() || is_toc(&l.text) {
         return;
     }
-    let words = Placeholders::new(words);
-    let lines: &[Line] = cx.lines;
-    for l in lines {
-        let found = words.find_in(&l.text);
-        if found.is_empty() || is_toc(&l.text) {
-            continue;
-        }
-        let shown = found.join("`, `");
-        cx.emit_with(
-            &PLACEHOLDER,
-            PLACEHOLDER.severity,
-            format!(
-                "template placeholder `{shown}` left in `{}`",
-                excerpt(&l.text, 40)
-            ),
-            Location::line(l.no),
-            None,
-            Some(found.join(" ")),
-        );
-    }
+    let shown = found.join("`, `");
+    cx.emit_with(
+        &PLACEHOLDER,
+        PLACEHOLDER.severity,
+        format!(
+            "template placeholder `{shown}` left in `{}`",
+            excerpt(&l.text, 40)
+        ),
+        Location::line(l.no),
+        None,
+        Some(found.join(" ")),
+    );
 }
 
 /// A family of paired marks.
@@ -894,6 +977,23 @@ fn is_pair_mark(c: char) -> bool {
     )
 }
 
+/// The first UTF-8 bytes of the marks of [`PAIRS`] (kept in step with it by a test): the bracket
+/// check decodes only the characters that start with one of these, found by a vectorised search.
+const PAIR_LEADS: [u8; 5] = [b'(', b')', 0xE2, 0xE3, 0xEF];
+
+/// Byte offsets of the characters of `text` that start with a byte of [`PAIR_LEADS`], in order.
+fn pair_candidates(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    let [a1, a2, w1, w2, w3] = PAIR_LEADS;
+    let mut ascii = memchr::memchr2_iter(a1, a2, bytes).peekable();
+    let mut wide = memchr::memchr3_iter(w1, w2, w3, bytes).peekable();
+    std::iter::from_fn(move || match (ascii.peek(), wide.peek()) {
+        (Some(&a), Some(&w)) if a < w => ascii.next(),
+        (Some(_), None) => ascii.next(),
+        _ => wide.next(),
+    })
+}
+
 /// True when the closing mark at byte `at` ends a list marker (`1）`, `a)`, `一)`), not a bracket.
 fn is_list_marker(text: &str, at: usize) -> bool {
     let before = &text[..at];
@@ -917,9 +1017,15 @@ fn is_list_marker(text: &str, at: usize) -> bool {
 /// The families are independent; they are followed in one pass over the text (each stops at its
 /// first stray closing mark), rather than one pass per family.
 fn imbalances(text: &str) -> Vec<(&'static str, usize, &'static str, char)> {
-    let mut open: [Vec<(usize, char)>; PAIRS.len()] = Default::default();
+    // Each family's open marks as a stack, kept as its depth and its bottom (the first mark still
+    // open): nothing else of the stack is ever read.
+    let mut depth = [0usize; PAIRS.len()];
+    let mut bottom: [Option<(usize, char)>; PAIRS.len()] = [None; PAIRS.len()];
     let mut problem: [Option<(usize, &'static str, char)>; PAIRS.len()] = [None; PAIRS.len()];
-    for (i, c) in text.char_indices() {
+    for i in pair_candidates(text) {
+        let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+            continue;
+        };
         if !is_pair_mark(c) {
             continue;
         }
@@ -928,17 +1034,24 @@ fn imbalances(text: &str) -> Vec<(&'static str, usize, &'static str, char)> {
                 continue;
             }
             if pair.open.contains(&c) {
-                open[k].push((i, c));
-            } else if pair.close.contains(&c) && open[k].pop().is_none() && !is_list_marker(text, i)
-            {
-                problem[k] = Some((i, "closes nothing", c));
+                if depth[k] == 0 {
+                    bottom[k] = Some((i, c));
+                }
+                depth[k] += 1;
+            } else if pair.close.contains(&c) {
+                if depth[k] > 0 {
+                    depth[k] -= 1;
+                } else if !is_list_marker(text, i) {
+                    problem[k] = Some((i, "closes nothing", c));
+                }
             }
         }
     }
     let mut out = Vec::new();
     for (k, pair) in PAIRS.iter().enumerate() {
         if problem[k].is_none()
-            && let Some(&(i, c)) = open[k].first()
+            && depth[k] > 0
+            && let Some((i, c)) = bottom[k]
         {
             problem[k] = Some((i, "is never closed", c));
         }
@@ -1054,13 +1167,70 @@ fn text_cells<'a>(cx: &Cx<'a>, t: &Table) -> Vec<(usize, &'a str)> {
         if markers::is_table_marker(&l.text) {
             continue;
         }
-        for cell in split_cells(&l.text) {
+        for cell in cells(&l.text) {
             if cell.chars().any(is_han) {
                 out.push((l.no, cell));
             }
         }
     }
     out
+}
+
+/// The cells of a line as [`split_cells`](crate::normalize::cells::split_cells) splits them (at tabs, else at runs of two or more
+/// spaces), one at a time rather than collected: every line of every table block is split.
+fn cells(line: &str) -> Cells<'_> {
+    if memchr::memchr(b'\t', line.as_bytes()).is_some() {
+        Cells::Tabs(Some(line))
+    } else {
+        Cells::Spaces(Some(line))
+    }
+}
+
+/// The iterator of [`cells`].
+enum Cells<'a> {
+    /// The rest of the line, None once its last cell is given (cells are short: a plain scan
+    /// finds each tab faster than a searcher set up per cell).
+    Tabs(Option<&'a str>),
+    /// The rest of the line, None once its last cell is given.
+    Spaces(Option<&'a str>),
+}
+
+impl<'a> Iterator for Cells<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        match self {
+            Cells::Tabs(rest) => {
+                let line = (*rest)?;
+                match line.bytes().position(|b| b == b'\t') {
+                    Some(k) => {
+                        *rest = Some(&line[k + 1..]);
+                        Some(&line[..k])
+                    }
+                    None => {
+                        *rest = None;
+                        Some(line)
+                    }
+                }
+            }
+            Cells::Spaces(rest) => {
+                let line = (*rest)?;
+                let bytes = line.as_bytes();
+                let mut from = 0;
+                while let Some(k) = memchr::memchr(b' ', &bytes[from..]) {
+                    let at = from + k;
+                    if bytes.get(at + 1) == Some(&b' ') {
+                        let end = at + bytes[at..].iter().take_while(|&&b| b == b' ').count();
+                        *rest = Some(&line[end..]);
+                        return Some(&line[..at]);
+                    }
+                    from = at + 1;
+                }
+                *rest = None;
+                Some(line)
+            }
+        }
+    }
 }
 
 /// T002 over each table's text cells, read in order as one text: a long cell wraps onto the next
@@ -1127,20 +1297,94 @@ enum Cut {
     Bare,
 }
 
-/// Where an opener or connector is followed directly by the sentence end: (byte offset, word, how).
-/// `firsts` holds the first character of every word: no word starts where another character is.
-fn cut_openers(text: &str, words: &[String], firsts: &[char]) -> Vec<(usize, String, Cut)> {
-    let mut out = Vec::new();
-    let mut skip_to = 0;
-    for (i, c) in text.char_indices() {
-        if i < skip_to || !firsts.contains(&c) {
-            continue;
+thread_local! {
+    /// The searches built on this thread, with their match kind and words: every document of a run
+    /// asks for the same few, and building one costs more than using it on a whole document.
+    static SEARCHES: RefCell<Vec<BuiltSearch>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A search as [`search_for`] keeps it: its match kind, its words, the search.
+type BuiltSearch = (MatchKind, Vec<String>, Rc<AhoCorasick>);
+
+/// A search for `words` (none empty), built once per thread, match kind and word list; None when
+/// it cannot be built.
+pub(crate) fn search_for(words: &[String], kind: MatchKind) -> Option<Rc<AhoCorasick>> {
+    SEARCHES.with(|built| {
+        let mut built = built.borrow_mut();
+        if let Some((_, _, s)) = built.iter().find(|(k, w, _)| *k == kind && w == words) {
+            return Some(Rc::clone(s));
         }
-        let Some(w) = prefix_word(&text[i..], words) else {
-            continue;
-        };
-        skip_to = i + w.len();
-        let mut rest = &text[skip_to..];
+        // A contiguous NFA: a DFA searches a little faster but takes far longer to build (millions
+        // of instructions for the caption aliases), once per worker thread.
+        let s = Rc::new(
+            AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .match_kind(kind)
+                .build(words)
+                .ok()?,
+        );
+        // Only a run with changing grammars (tests) builds more than a few.
+        if built.len() >= 16 {
+            built.clear();
+        }
+        built.push((kind, words.to_vec(), Rc::clone(&s)));
+        Some(s)
+    })
+}
+
+/// The reason openers and connectors, and a search for them that reads a text as [`prefix_word`]
+/// at each character would: left to right, the longest word starting at a position, then on after
+/// it.
+struct Openers {
+    /// The non-empty words, in vocabulary order (the search's pattern order).
+    words: Vec<String>,
+    /// None only when the search cannot be built: then each position is tried in turn.
+    search: Option<Rc<AhoCorasick>>,
+}
+
+impl Openers {
+    fn new(words: &[String]) -> Self {
+        let nonempty: Vec<String> = words.iter().filter(|w| !w.is_empty()).cloned().collect();
+        let search = search_for(&nonempty, MatchKind::LeftmostLongest);
+        Openers {
+            words: nonempty,
+            search,
+        }
+    }
+
+    /// The words found in `text`: (byte offset, word).
+    fn find_in<'w>(&'w self, text: &str) -> Vec<(usize, &'w str)> {
+        match &self.search {
+            Some(search) => search
+                .find_iter(text)
+                .filter_map(|m| Some((m.start(), self.words.get(m.pattern().as_usize())?.as_str())))
+                .collect(),
+            None => self.scan(text),
+        }
+    }
+
+    /// [`Self::find_in`] one character at a time.
+    fn scan<'w>(&'w self, text: &str) -> Vec<(usize, &'w str)> {
+        let mut out = Vec::new();
+        let mut skip_to = 0;
+        for (i, _) in text.char_indices() {
+            if i < skip_to {
+                continue;
+            }
+            if let Some(w) = prefix_word(&text[i..], &self.words) {
+                skip_to = i + w.len();
+                out.push((i, w));
+            }
+        }
+        out
+    }
+}
+
+/// Where an opener or connector is followed directly by the sentence end: (byte offset, word, how).
+fn cut_openers(text: &str, openers: &Openers) -> Vec<(usize, String, Cut)> {
+    let mut out = Vec::new();
+    for (i, w) in openers.find_in(text) {
+        let mut rest = &text[i + w.len()..];
         let mut colon = false;
         // `主要原因是：` / `主要原因为` / `其中：`.
         for _ in 0..3 {
@@ -1178,13 +1422,13 @@ fn truncated(cx: &mut Cx<'_>, blocks: &[ProseBlock]) {
     let reasons = vocab(cx, "narrative", "reason_opener");
     let mut words: Vec<String> = reasons.to_vec();
     words.extend_from_slice(vocab(cx, "narrative", "connector"));
-    let firsts: Vec<char> = words.iter().filter_map(|w| w.chars().next()).collect();
+    let openers = Openers::new(&words);
     for (k, b) in blocks.iter().enumerate() {
         let text = b.text.trim_end();
         let next = blocks.get(k + 1);
         let nothing_follows = next.is_none_or(|n| is_top_heading(&n.text));
         let mut reported = false;
-        for (at, w, cut) in cut_openers(text, &words, &firsts) {
+        for (at, w, cut) in cut_openers(text, &openers) {
             let reason = reasons.contains(&w);
             let flagged = match cut {
                 Cut::Stop => true,
@@ -1251,31 +1495,27 @@ fn is_heading_block(text: &str) -> bool {
 }
 
 /// The doubled characters of a text: (byte offset of the second, character).
+///
+/// A doubled character straddles a run of spaces: `蓬勃 勃发展` — two Chinese characters, the spaces,
+/// the same character again and one more. Only the space runs are visited.
 fn doubled_in(text: &str) -> Vec<(usize, char)> {
-    // A doubled character straddles a space: without one there is nothing to find.
-    if !text.contains(' ') {
-        return Vec::new();
-    }
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    for i in 1..chars.len() {
-        let (_, c) = chars[i];
-        let (_, prev) = chars[i - 1];
+    let mut from = 0;
+    while let Some(k) = memchr::memchr(b' ', &bytes[from..]) {
+        let start = from + k;
+        let end = start + bytes[start..].iter().take_while(|&&b| b == b' ').count();
+        from = end;
+        let mut before = text[..start].chars().rev();
+        let (Some(c), Some(prev)) = (before.next(), before.next()) else {
+            continue;
+        };
         if !is_han(c) || !is_han(prev) {
             continue;
         }
-        let mut j = i + 1;
-        while chars.get(j).is_some_and(|&(_, s)| s == ' ') {
-            j += 1;
-        }
-        if j == i + 1 {
-            continue;
-        }
-        let (Some(&(at, second)), Some(&(_, next))) = (chars.get(j), chars.get(j + 1)) else {
-            continue;
-        };
-        if second == c && is_han(next) {
-            out.push((at, c));
+        let mut after = text[end..].chars();
+        if after.next() == Some(c) && after.next().is_some_and(is_han) {
+            out.push((end, c));
         }
     }
     out
@@ -1459,6 +1699,156 @@ mod tests {
         assert!(marks.iter().all(|&c| is_pair_mark(c)));
         for c in ('\0'..='\u{FFFF}').filter(|&c| is_pair_mark(c)) {
             assert!(marks.contains(&c), "{c}");
+        }
+    }
+
+    #[test]
+    fn pair_leads_are_the_first_bytes_of_the_marks() {
+        for p in super::PAIRS {
+            for c in p.open.iter().chain(p.close) {
+                let first = c.to_string().as_bytes()[0];
+                assert!(super::PAIR_LEADS.contains(&first), "{c}");
+            }
+        }
+    }
+
+    #[test]
+    fn fold_sources_are_the_characters_fold_changes() {
+        use super::FOLD_SOURCES;
+        use crate::normalize::cells::fold_char;
+        assert!(FOLD_SOURCES.iter().all(|&c| fold_char(c) != c));
+        for c in ('\0'..=char::MAX).filter(|&c| fold_char(c) != c) {
+            assert!(FOLD_SOURCES.contains(&c), "{c}");
+        }
+    }
+
+    /// The reference implementations the faster searches are compared with: the code they replaced.
+    mod reference {
+        use super::super::{PAIRS, is_han, is_list_marker};
+
+        pub fn imbalances(text: &str) -> Vec<(&'static str, usize, &'static str, char)> {
+            let mut open: [Vec<(usize, char)>; PAIRS.len()] = Default::default();
+            let mut problem: [Option<(usize, &'static str, char)>; PAIRS.len()] =
+                [None; PAIRS.len()];
+            for (i, c) in text.char_indices() {
+                for (k, pair) in PAIRS.iter().enumerate() {
+                    if problem[k].is_some() {
+                        continue;
+                    }
+                    if pair.open.contains(&c) {
+                        open[k].push((i, c));
+                    } else if pair.close.contains(&c)
+                        && open[k].pop().is_none()
+                        && !is_list_marker(text, i)
+                    {
+                        problem[k] = Some((i, "closes nothing", c));
+                    }
+                }
+            }
+            let mut out = Vec::new();
+            for (k, pair) in PAIRS.iter().enumerate() {
+                if problem[k].is_none()
+                    && let Some(&(i, c)) = open[k].first()
+                {
+                    problem[k] = Some((i, "is never closed", c));
+                }
+                if let Some((i, what, c)) = problem[k] {
+                    out.push((pair.name, i, what, c));
+                }
+            }
+            out
+        }
+
+        pub fn doubled_in(text: &str) -> Vec<(usize, char)> {
+            let chars: Vec<(usize, char)> = text.char_indices().collect();
+            let mut out = Vec::new();
+            for i in 1..chars.len() {
+                let (_, c) = chars[i];
+                let (_, prev) = chars[i - 1];
+                if !is_han(c) || !is_han(prev) {
+                    continue;
+                }
+                let mut j = i + 1;
+                while chars.get(j).is_some_and(|&(_, s)| s == ' ') {
+                    j += 1;
+                }
+                if j == i + 1 {
+                    continue;
+                }
+                let (Some(&(at, second)), Some(&(_, next))) = (chars.get(j), chars.get(j + 1))
+                else {
+                    continue;
+                };
+                if second == c && is_han(next) {
+                    out.push((at, c));
+                }
+            }
+            out
+        }
+
+        pub fn doubles_a_mark(text: &str) -> bool {
+            text.chars()
+                .zip(text.chars().skip(1))
+                .any(|(a, b)| a == b && super::super::DOUBLED_MARKS.contains(&a))
+        }
+    }
+
+    /// Texts made of the characters the searches care about, and some they must pass over.
+    const ALPHABET: &str = "[（）()“”《》【】\"'：:。，、；;！？!?XxL×某增加减少长下降大于小局/原因是为主要其中包括用于分别 \t\u{3000}1a一二）勃]{0,40}";
+
+    proptest::proptest! {
+        #[test]
+        fn imbalances_as_the_reference(text in ALPHABET) {
+            proptest::prop_assert_eq!(super::imbalances(&text), reference::imbalances(&text));
+        }
+
+        #[test]
+        fn doubled_in_as_the_reference(text in ALPHABET) {
+            proptest::prop_assert_eq!(super::doubled_in(&text), reference::doubled_in(&text));
+        }
+
+        #[test]
+        fn line_flags_as_the_reference(text in ALPHABET) {
+            let starts = super::CharSet::new("X×某（(".chars());
+            let either = super::CharSet::new("X×某（(".chars().chain(super::DOUBLED_MARKS.iter().copied()));
+            let (doubled, start) = super::line_flags(&text, &either, &starts);
+            proptest::prop_assert_eq!(doubled, reference::doubles_a_mark(&text));
+            proptest::prop_assert_eq!(start, text.chars().any(|c| "X×某（(".contains(c)));
+        }
+
+        #[test]
+        fn cells_as_split_cells(text in "[a 勃\t]{0,30}") {
+            let got: Vec<&str> = super::cells(&text).collect();
+            proptest::prop_assert_eq!(got, crate::normalize::cells::split_cells(&text));
+        }
+
+        #[test]
+        fn placeholders_as_the_scan_of_every_line(text in ALPHABET) {
+            let words: Vec<String> = [
+                "XX", "XXX", "××", "某某", "XX局", "增加（减少）", "增长（下降）", "大于(小于)",
+                "增加/减少", "：：", "“某”", "",
+            ]
+            .map(String::from)
+            .to_vec();
+            // Lines without a start character are passed over: they must hold no placeholder.
+            let p = super::Placeholders::new(&words);
+            let (_, start) = super::line_flags(&text, &p.starts, &p.starts);
+            if !start {
+                proptest::prop_assert!(p.find_in(&text).is_empty());
+            }
+            proptest::prop_assert!(p.any.is_some());
+            let scan = super::Placeholders { any: None, ..super::Placeholders::new(&words) };
+            proptest::prop_assert_eq!(p.find_in(&text), scan.find_in(&text));
+        }
+
+        #[test]
+        fn openers_as_the_scan_of_every_position(text in ALPHABET) {
+            let words: Vec<String> = ["主要原因", "原因是", "原因为", "主要是", "主要用于", "其中", "包括", "主要包括", "分别为", "是", ""]
+                .map(String::from)
+                .to_vec();
+            let openers = super::Openers::new(&words);
+            proptest::prop_assert!(openers.search.is_some());
+            proptest::prop_assert_eq!(openers.find_in(&text), openers.scan(&text));
         }
     }
 
