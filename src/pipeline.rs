@@ -123,7 +123,7 @@ fn process_source(
         repairs,
         anomalies,
     };
-    let findings = validate::validate(&dataset, &lines, grammars, validation);
+    let findings = validate::validate(&dataset, &lines, &parsed.parts, grammars, validation);
     dataset.anomalies.extend(findings);
     dataset.anomalies.extend(page_findings(source));
     if source.format == "pdf" {

@@ -29,6 +29,8 @@ pub struct ParsedDocument<'g> {
     pub tables: Vec<RawTable<'g>>,
     /// Lines of the narrative part (情况说明), its part heading excluded.
     pub narrative: Vec<Line>,
+    /// The document's parts in reading order (validation reads them too).
+    pub parts: Vec<markers::Part>,
     pub findings: Vec<Anomaly>,
 }
 
@@ -91,6 +93,7 @@ pub fn parse<'g>(lines: &[Line], grammars: &'g GrammarSet) -> ParsedDocument<'g>
         scope,
         tables,
         narrative,
+        parts,
         findings,
     }
 }

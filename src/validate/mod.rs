@@ -27,7 +27,6 @@ use crate::normalize::Line;
 use crate::parse::markers;
 use rules::{Rule, Severity};
 use rust_decimal::Decimal;
-use std::cell::OnceCell;
 use std::str::FromStr;
 
 /// The rounding policy for sums.
@@ -67,15 +66,22 @@ pub struct Config {
 }
 
 /// Runs every check on a dataset; `lines` are the document's canonical lines (for text checks and
-/// exact locations). Findings come back sorted by location, then rule.
-pub fn validate(d: &Dataset, lines: &[Line], grammars: &GrammarSet, cfg: &Config) -> Vec<Anomaly> {
+/// exact locations), `parts` the parts the parser found in them ([`markers::parts`]). Findings come
+/// back sorted by location, then rule.
+pub fn validate(
+    d: &Dataset,
+    lines: &[Line],
+    parts: &[markers::Part],
+    grammars: &GrammarSet,
+    cfg: &Config,
+) -> Vec<Anomaly> {
     let mut cx = Cx {
         d,
         lines,
         grammars,
         cfg,
         out: Vec::new(),
-        parts: OnceCell::new(),
+        parts,
     };
     table::check(&mut cx);
     cross::check(&mut cx);
@@ -96,8 +102,8 @@ pub struct Cx<'a> {
     pub grammars: &'a GrammarSet,
     pub cfg: &'a Config,
     pub out: Vec<Anomaly>,
-    /// The document's parts ([`markers::parts`]), found once for the checks that need them.
-    parts: OnceCell<Vec<markers::Part>>,
+    /// The document's parts ([`markers::parts`]), as the parser found them.
+    parts: &'a [markers::Part],
 }
 
 /// The outcome of comparing a stated figure with the figure it should equal.
@@ -111,9 +117,8 @@ pub enum Outcome {
 
 impl<'a> Cx<'a> {
     /// The `第X部分` parts of the document, in reading order.
-    pub fn parts(&self) -> &[markers::Part] {
+    pub fn parts(&self) -> &'a [markers::Part] {
         self.parts
-            .get_or_init(|| markers::parts(self.lines, self.grammars))
     }
 
     /// The first table read with this grammar.
