@@ -27,7 +27,7 @@ use crate::validate;
 use anyhow::Context;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
+use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 /// File extensions picked up when a folder is searched.
@@ -114,7 +114,7 @@ pub fn document_ids(inputs: &[PathBuf]) -> Vec<String> {
 
 mod parts;
 
-pub use parts::{DocumentParts, PartError};
+pub use parts::{DocumentParts, PartError, PartHead};
 
 /// Where one document's bundle lives.
 struct Parts {
@@ -280,8 +280,12 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
 /// The previous entry, when it is for the same bytes, was made by this version with the same JSON
 /// form, and its output exists.
 fn reusable(parts: &Parts, sha256: &str, pretty: bool) -> Option<SummaryEntry> {
-    let bytes = std::fs::read(parts.path()).ok()?;
-    let bundle = DocumentParts::decode(&bytes).ok()?;
+    let file = std::fs::File::open(parts.path()).ok()?;
+    let bundle = PartHead::read(&mut std::io::BufReader::new(&file)).ok()?;
+    let file_len = usize::try_from(file.metadata().ok()?.len()).ok()?;
+    if bundle.total_len() != Some(file_len) {
+        return None;
+    }
     let entry = bundle.entry;
     let same = !sha256.is_empty()
         && entry.sha256 == sha256
@@ -381,15 +385,8 @@ fn assemble(out: &Path, parts_dir: &Path, ids: &[String], summary: &Summary) -> 
         let path = parts_dir.join(format!("{id}.part"));
         // Every id was given a bundle in this run or reused one that decoded; one that is gone now
         // was removed under the running batch.
-        let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-        let bundle =
-            DocumentParts::decode(&bytes).with_context(|| format!("reading {}", path.display()))?;
-        let [jsonl, rest @ ..] = &bundle.sections;
-        let jsonl = jsonl_section(out, &bundle, jsonl)?;
-        files[0].append(&jsonl)?;
-        for (file, section) in files[1..].iter_mut().zip(rest) {
-            file.append(section)?;
-        }
+        append_bundle(out, &path, &mut files)
+            .with_context(|| format!("reading {}", path.display()))?;
     }
     for file in files {
         file.commit()?;
@@ -397,22 +394,34 @@ fn assemble(out: &Path, parts_dir: &Path, ids: &[String], summary: &Summary) -> 
     Ok(())
 }
 
-/// A document's dataset.jsonl line: its compact `<id>.json` when it has one (the bundle does not
-/// repeat it), else the bundle's section (`--pretty`, or a failed document's empty section).
-fn jsonl_section<'a>(
-    out: &Path,
-    bundle: &DocumentParts,
-    section: &'a [u8],
-) -> anyhow::Result<std::borrow::Cow<'a, [u8]>> {
-    match (bundle.json_form.as_str(), &bundle.entry.output) {
-        ("compact", Some(name)) => {
-            let path = out.join(name);
-            let line =
-                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-            Ok(line.into())
-        }
-        _ => Ok(section.into()),
+/// Appends one bundle's sections to the batch files. Large sections are copied file to file (the
+/// kernel copies them, without reading them into memory); a compact document's dataset.jsonl line is
+/// its `<id>.json`, which the bundle does not repeat.
+fn append_bundle(out: &Path, path: &Path, files: &mut [BatchFile]) -> anyhow::Result<()> {
+    let file = std::fs::File::open(path)?;
+    let head = PartHead::read(&mut std::io::BufReader::new(&file))?;
+    let file_len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+    if head.total_len() != Some(file_len) {
+        return Err(head.length_error(file_len).into());
     }
+    let mut offset = head.body_offset;
+    for (i, (batch_file, &len)) in files.iter_mut().zip(&head.lengths).enumerate() {
+        match (i, head.json_form.as_str(), &head.entry.output) {
+            (0, "compact", Some(name)) => {
+                let json = out.join(name);
+                let mut json_file = std::fs::File::open(&json)
+                    .with_context(|| format!("reading {}", json.display()))?;
+                batch_file.copy_from(&mut json_file)?;
+            }
+            _ => {
+                let mut section = &file;
+                section.seek(std::io::SeekFrom::Start(offset as u64))?;
+                batch_file.copy_from(&mut section.take(len as u64))?;
+            }
+        }
+        offset += len;
+    }
+    Ok(())
 }
 
 /// A batch file being assembled under a temporary name, renamed into place once complete.
@@ -435,6 +444,14 @@ impl BatchFile {
         };
         batch_file.append(header)?;
         Ok(batch_file)
+    }
+
+    /// Appends what `reader` yields; from a file, std's `io::copy` has the kernel copy the bytes
+    /// (`copy_file_range`) after flushing the buffer.
+    fn copy_from(&mut self, reader: &mut impl std::io::Read) -> anyhow::Result<()> {
+        std::io::copy(reader, &mut self.writer)
+            .map(drop)
+            .with_context(|| format!("writing {}", self.tmp.display()))
     }
 
     fn append(&mut self, bytes: &[u8]) -> anyhow::Result<()> {

@@ -1,12 +1,14 @@
 //! The bundle a document leaves under `.parts/`: its summary entry and its share of each batch file,
 //! in one file so that a document costs the file system two writes (its JSON and this), not seven.
 //!
-//! Layout (bytes): a header line `cnbudget-part 1 json=<form>`, the entry as one line of JSON, then
-//! each section of [`SECTIONS`] in order as its length in bytes on a line of its own followed by the
-//! bytes. The sections are opaque bytes, so CSV or Markdown text needs no escaping; the lengths let a
-//! reader notice a cut or foreign file instead of splicing it into a batch file.
+//! Layout (bytes): a header line `cnbudget-part 2 json=<form> lengths=<n>,<n>,<n>,<n>,<n>` (the
+//! length in bytes of each section of [`SECTIONS`]), the entry as one line of JSON, then the sections'
+//! bytes back to back. The sections are opaque bytes, so CSV or Markdown text needs no escaping; the
+//! lengths up front let the batch copy a section file-to-file without reading it (the kernel copies
+//! it), and let a reader notice a cut or foreign file instead of splicing it into a batch file.
 
 use crate::emit::SummaryEntry;
+use std::io::BufRead;
 
 /// The batch files a document contributes to, in the order the bundle stores them. The
 /// `dataset.jsonl` section is empty when the document's `<id>.json` is compact: that file is the line.
@@ -19,7 +21,7 @@ pub const SECTIONS: [&str; 5] = [
 ];
 
 /// Changed whenever the layout changes: a bundle in another layout is not reused.
-const MAGIC: &str = "cnbudget-part 1";
+const MAGIC: &str = "cnbudget-part 2";
 
 /// Why bytes are not a bundle.
 #[derive(Debug, thiserror::Error)]
@@ -28,10 +30,10 @@ pub enum PartError {
     Header,
     #[error("its summary entry does not parse: {0}")]
     Entry(#[from] serde_json::Error),
-    #[error("section {section} is cut short or malformed")]
-    Section { section: &'static str },
-    #[error("{0} bytes follow the last section")]
-    Trailing(usize),
+    #[error("it cannot be read: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("its sections need {expected} bytes and {actual} follow the header")]
+    Length { expected: usize, actual: usize },
 }
 
 /// One document's bundle.
@@ -45,60 +47,109 @@ pub struct DocumentParts {
     pub sections: [Vec<u8>; 5],
 }
 
+/// What precedes a bundle's sections.
+#[derive(Debug)]
+pub struct PartHead {
+    pub entry: SummaryEntry,
+    pub json_form: String,
+    /// The length of each of [`SECTIONS`], in bytes.
+    pub lengths: [usize; 5],
+    /// Where the first section starts.
+    pub body_offset: usize,
+}
+
+impl PartHead {
+    /// Reads the header and entry lines; the reader is left at the first section.
+    pub fn read(reader: &mut impl BufRead) -> Result<Self, PartError> {
+        let mut header = Vec::new();
+        reader.read_until(b'\n', &mut header)?;
+        let mut entry = Vec::new();
+        reader.read_until(b'\n', &mut entry)?;
+        if header.pop() != Some(b'\n') || entry.pop() != Some(b'\n') {
+            return Err(PartError::Header);
+        }
+        let (json_form, lengths) = parse_header(&header).ok_or(PartError::Header)?;
+        Ok(PartHead {
+            entry: serde_json::from_slice(&entry)?,
+            json_form,
+            lengths,
+            body_offset: header.len() + entry.len() + 2,
+        })
+    }
+
+    /// The bundle's whole length, as the header gives it (`None` past `usize`: a foreign file).
+    pub fn total_len(&self) -> Option<usize> {
+        self.lengths
+            .iter()
+            .try_fold(self.body_offset, |sum, &len| sum.checked_add(len))
+    }
+}
+
+impl PartHead {
+    /// The error for a bundle of `file_len` bytes whose header gives another length.
+    pub fn length_error(&self, file_len: usize) -> PartError {
+        PartError::Length {
+            expected: self
+                .lengths
+                .iter()
+                .fold(0, |a: usize, &b| a.saturating_add(b)),
+            actual: file_len.saturating_sub(self.body_offset),
+        }
+    }
+}
+
+/// `cnbudget-part 2 json=FORM lengths=A,B,C,D,E` → (FORM, lengths).
+fn parse_header(header: &[u8]) -> Option<(String, [usize; 5])> {
+    let rest = std::str::from_utf8(header).ok()?.strip_prefix(MAGIC)?;
+    let rest = rest.strip_prefix(" json=")?;
+    let (form, lengths) = rest.split_once(" lengths=")?;
+    let mut out = [0; 5];
+    let mut numbers = lengths.split(',');
+    for slot in &mut out {
+        *slot = numbers.next()?.parse().ok()?;
+    }
+    numbers.next().is_none().then(|| (form.to_owned(), out))
+}
+
 impl DocumentParts {
     pub fn encode(&self) -> Result<Vec<u8>, serde_json::Error> {
         let entry = serde_json::to_vec(&self.entry)?;
-        let body: usize = self.sections.iter().map(|s| s.len() + 12).sum();
-        let mut out = Vec::with_capacity(64 + entry.len() + body);
-        out.extend_from_slice(format!("{MAGIC} json={}\n", self.json_form).as_bytes());
+        let lengths: Vec<String> = self.sections.iter().map(|s| s.len().to_string()).collect();
+        let header = format!(
+            "{MAGIC} json={} lengths={}\n",
+            self.json_form,
+            lengths.join(",")
+        );
+        let body: usize = self.sections.iter().map(Vec::len).sum();
+        let mut out = Vec::with_capacity(header.len() + entry.len() + 1 + body);
+        out.extend_from_slice(header.as_bytes());
         out.extend_from_slice(&entry);
         out.push(b'\n');
         for section in &self.sections {
-            out.extend_from_slice(format!("{}\n", section.len()).as_bytes());
             out.extend_from_slice(section);
         }
         Ok(out)
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Self, PartError> {
-        let (header, rest) = split_line(bytes).ok_or(PartError::Header)?;
-        let json_form = std::str::from_utf8(header)
-            .ok()
-            .and_then(|h| h.strip_prefix(MAGIC))
-            .and_then(|h| h.strip_prefix(" json="))
-            .ok_or(PartError::Header)?
-            .to_owned();
-        let (entry, mut rest) = split_line(rest).ok_or(PartError::Header)?;
-        let entry: SummaryEntry = serde_json::from_slice(entry)?;
+        let mut reader = bytes;
+        let head = PartHead::read(&mut reader)?;
+        if head.total_len() != Some(bytes.len()) {
+            return Err(head.length_error(bytes.len()));
+        }
         let mut sections: [Vec<u8>; 5] = Default::default();
-        for (slot, section) in sections.iter_mut().zip(SECTIONS) {
-            let malformed = PartError::Section { section };
-            let (len, after) = split_line(rest).ok_or(PartError::Section { section })?;
-            let len: usize = std::str::from_utf8(len)
-                .ok()
-                .and_then(|l| l.parse().ok())
-                .ok_or(malformed)?;
-            let (body, after) = after
-                .split_at_checked(len)
-                .ok_or(PartError::Section { section })?;
+        let mut rest = reader;
+        for (slot, len) in sections.iter_mut().zip(head.lengths) {
+            let (body, after) = rest.split_at(len);
             *slot = body.to_vec();
             rest = after;
         }
-        if !rest.is_empty() {
-            return Err(PartError::Trailing(rest.len()));
-        }
         Ok(DocumentParts {
-            entry,
-            json_form,
+            entry: head.entry,
+            json_form: head.json_form,
             sections,
         })
     }
-}
-
-/// The bytes before the first `\n`, and those after it.
-fn split_line(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
-    let end = bytes.iter().position(|&b| b == b'\n')?;
-    Some((&bytes[..end], &bytes[end + 1..]))
 }
 
 #[cfg(test)]
@@ -143,11 +194,25 @@ mod tests {
         padded.push(b'\n');
         assert!(matches!(
             DocumentParts::decode(&padded),
-            Err(PartError::Trailing(1))
+            Err(PartError::Length { .. })
         ));
         assert!(matches!(
             DocumentParts::decode(b"{\"entry\":1}\n"),
             Err(PartError::Header)
         ));
+        // Lengths that overflow, or too few or too many of them, are refused, never a panic.
+        let entry = String::from_utf8(serde_json::to_vec(&bundle().entry).unwrap()).unwrap();
+        let max = usize::MAX;
+        for lengths in [
+            format!("{max},{max},1,1,1"),
+            "1,2".into(),
+            "0,0,0,0,0,0".into(),
+        ] {
+            let bytes = format!("{MAGIC} json=compact lengths={lengths}\n{entry}\n");
+            assert!(
+                DocumentParts::decode(bytes.as_bytes()).is_err(),
+                "{lengths}"
+            );
+        }
     }
 }
