@@ -280,12 +280,7 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
 /// The previous entry, when it is for the same bytes, was made by this version with the same JSON
 /// form, and its output exists.
 fn reusable(parts: &Parts, sha256: &str, pretty: bool) -> Option<SummaryEntry> {
-    let file = std::fs::File::open(parts.path()).ok()?;
-    let bundle = PartHead::read(&mut std::io::BufReader::new(&file)).ok()?;
-    let file_len = usize::try_from(file.metadata().ok()?.len()).ok()?;
-    if bundle.total_len() != Some(file_len) {
-        return None;
-    }
+    let (_, bundle) = PartHead::open(&parts.path()).ok()?;
     let entry = bundle.entry;
     let same = !sha256.is_empty()
         && entry.sha256 == sha256
@@ -398,12 +393,7 @@ fn assemble(out: &Path, parts_dir: &Path, ids: &[String], summary: &Summary) -> 
 /// kernel copies them, without reading them into memory); a compact document's dataset.jsonl line is
 /// its `<id>.json`, which the bundle does not repeat.
 fn append_bundle(out: &Path, path: &Path, files: &mut [BatchFile]) -> anyhow::Result<()> {
-    let file = std::fs::File::open(path)?;
-    let head = PartHead::read(&mut std::io::BufReader::new(&file))?;
-    let file_len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
-    if head.total_len() != Some(file_len) {
-        return Err(head.length_error(file_len).into());
-    }
+    let (file, head) = PartHead::open(path)?;
     let mut offset = head.body_offset;
     for (i, (batch_file, &len)) in files.iter_mut().zip(&head.lengths).enumerate() {
         match (i, head.json_form.as_str(), &head.entry.output) {

@@ -77,6 +77,18 @@ impl PartHead {
         })
     }
 
+    /// Opens a bundle and reads its head; the file must be as long as the head says (a cut or
+    /// padded file is refused). The sections are left unread, for the caller to copy.
+    pub fn open(path: &std::path::Path) -> Result<(std::fs::File, Self), PartError> {
+        let file = std::fs::File::open(path)?;
+        let head = Self::read(&mut std::io::BufReader::new(&file))?;
+        let file_len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+        if head.total_len() != Some(file_len) {
+            return Err(head.length_error(file_len));
+        }
+        Ok((file, head))
+    }
+
     /// The bundle's whole length, as the header gives it (`None` past `usize`: a foreign file).
     pub fn total_len(&self) -> Option<usize> {
         self.lengths

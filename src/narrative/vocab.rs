@@ -301,28 +301,34 @@ impl Vocab {
 
 fn units(g: &Grammar) -> Words<UnitKind> {
     // `个百分点` must win over `个`: longest first across all lists.
-    Words::tagged(
-        [
+    tagged_lists(
+        g,
+        &[
             ("amount_unit", UnitKind::Amount),
             ("percent_unit", UnitKind::Percent),
             ("count_unit", UnitKind::Count),
-        ]
-        .iter()
-        .flat_map(|(list, kind)| g.vocab(list).iter().map(|u| (u.clone(), *kind)))
-        .collect(),
+        ],
     )
 }
 
 fn changes(g: &Grammar) -> Words<Sign> {
-    Words::tagged(
-        [
+    tagged_lists(
+        g,
+        &[
             ("change_up", Sign::Up),
             ("change_down", Sign::Down),
             ("change_flat", Sign::Flat),
-        ]
-        .iter()
-        .flat_map(|(list, sign)| g.vocab(list).iter().map(|w| (w.clone(), *sign)))
-        .collect(),
+        ],
+    )
+}
+
+/// One word list of several grammar lists, each word tagged with its list's tag.
+fn tagged_lists<T: Copy>(g: &Grammar, lists: &[(&str, T)]) -> Words<T> {
+    Words::tagged(
+        lists
+            .iter()
+            .flat_map(|(list, tag)| g.vocab(list).iter().map(|w| (w.clone(), *tag)))
+            .collect(),
     )
 }
 
