@@ -2,8 +2,9 @@
 //!
 //! Each input gets an id (its file stem, `-2`, `-3`… added in input order on a collision) and, once
 //! processed, two files: `<id>.json` and `.parts/<id>.part`, a [`DocumentParts`] bundle holding the
-//! document's summary entry and its share of each batch file (its `dataset.jsonl` line, `cells.csv`,
-//! `anomalies.csv` and `documents.csv` rows, `report.md` section). Nothing of a document is kept in
+//! document's summary entry and its share of each batch file (`cells.csv`, `anomalies.csv` and
+//! `documents.csv` rows, `report.md` section; its `dataset.jsonl` line is the compact `<id>.json`
+//! itself, or with `--pretty` a section of the bundle). Nothing of a document is kept in
 //! memory after its files are written, so memory stays flat however large the batch. When every
 //! document is done the batch files — `summary.json`, `dataset.jsonl`, `cells.csv`, `anomalies.csv`,
 //! `documents.csv`, `report.md`, `datapackage.json` — are assembled from the bundles in input order,
@@ -318,7 +319,7 @@ fn write_ok(
         emit::write_atomic(json_path, &line)?;
         Vec::new()
     };
-    let cells = tabular::cells_csv(&parts.id, d).map_err(std::io::Error::other)?;
+    let cells = tabular::cells_csv(&parts.id, d);
     let bundle = DocumentParts {
         entry,
         json_form: json_form(pretty).into(),

@@ -126,7 +126,7 @@ fn code_levels(t: &Table, row: &Row) -> [String; 3] {
 /// of its tables (blank cells are not rows). The fields shared by a table's cells (document, table)
 /// and by a row's cells (side, code, name, 类/款/项) are rendered once and copied per value: a
 /// document has a thousand-odd values and most of each record repeats the one before.
-pub fn cells_csv(document_id: &str, d: &Dataset) -> Result<Vec<u8>, csv::Error> {
+pub fn cells_csv(document_id: &str, d: &Dataset) -> Vec<u8> {
     let mut out = Vec::with_capacity(96 * 1024);
     let year = opt(d.document.year);
     let mut document = Vec::new();
@@ -180,7 +180,7 @@ pub fn cells_csv(document_id: &str, d: &Dataset) -> Result<Vec<u8>, csv::Error> 
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// Appends a field and its `,` as the csv crate writes them (quoted only when it holds a comma,
