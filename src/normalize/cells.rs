@@ -157,6 +157,16 @@ pub fn fold_char(c: char) -> char {
     }
 }
 
+/// The characters [`fold_char`] changes (kept in step with it by a test).
+const FOLD_SOURCES: &[char] = &['（', '）', '“', '”', '＂', '‘', '’', '：'];
+
+/// The characters that [`folded_chars`] turns into `c`: `c` itself, and the marks folded to it.
+pub fn fold_preimages(c: char) -> impl Iterator<Item = char> {
+    std::iter::once(c)
+        .chain(FOLD_SOURCES.iter().copied())
+        .filter(move |&x| !x.is_whitespace() && fold_char(x) == c)
+}
+
 /// The characters of [`fold`]`(s)`, without allocating.
 pub fn folded_chars(s: &str) -> impl Iterator<Item = char> + Clone + '_ {
     s.chars().filter(|c| !c.is_whitespace()).map(fold_char)
@@ -245,6 +255,14 @@ pub fn split_row_ordinal(label: &str) -> (Option<String>, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fold_sources_are_the_characters_fold_changes() {
+        assert!(FOLD_SOURCES.iter().all(|&c| fold_char(c) != c));
+        for c in ('\0'..=char::MAX).filter(|&c| fold_char(c) != c) {
+            assert!(FOLD_SOURCES.contains(&c), "{c}");
+        }
+    }
 
     #[test]
     fn row_ordinals_in_digits() {

@@ -14,7 +14,7 @@ use super::rules::{Rule, Severity};
 use super::{Cx, value};
 use crate::model::{Location, Statement, Table};
 use crate::normalize::Line;
-use crate::normalize::cells::{fold, fold_char, split_ordinal};
+use crate::normalize::cells::{fold, fold_preimages, split_ordinal};
 use crate::normalize::prose::{self, ProseBlock};
 use crate::parse::markers;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
@@ -844,16 +844,6 @@ struct Placeholders {
     starts: CharSet,
     /// Finds any of `words` in a folded line: one without any holds no placeholder.
     any: Option<Rc<AhoCorasick>>,
-}
-
-/// The characters [`fold_char`] changes (kept in step with it by a test).
-const FOLD_SOURCES: &[char] = &['（', '）', '“', '”', '＂', '‘', '’', '：'];
-
-/// The characters that [`folded_chars`](crate::normalize::cells::folded_chars) turns into `c`: `c` itself, and the marks folded to it.
-fn fold_preimages(c: char) -> impl Iterator<Item = char> {
-    std::iter::once(c)
-        .chain(FOLD_SOURCES.iter().copied())
-        .filter(move |&x| !x.is_whitespace() && fold_char(x) == c)
 }
 
 impl Placeholders {
@@ -1709,16 +1699,6 @@ mod tests {
                 let first = c.to_string().as_bytes()[0];
                 assert!(super::PAIR_LEADS.contains(&first), "{c}");
             }
-        }
-    }
-
-    #[test]
-    fn fold_sources_are_the_characters_fold_changes() {
-        use super::FOLD_SOURCES;
-        use crate::normalize::cells::fold_char;
-        assert!(FOLD_SOURCES.iter().all(|&c| fold_char(c) != c));
-        for c in ('\0'..=char::MAX).filter(|&c| fold_char(c) != c) {
-            assert!(FOLD_SOURCES.contains(&c), "{c}");
         }
     }
 
