@@ -55,7 +55,8 @@ enum Command {
         /// Exit with status 1 when any finding has at least this severity.
         #[arg(long, value_enum, default_value = "never")]
         fail_on: FailOn,
-        /// Skip documents whose content and tool version match their existing output.
+        /// Keep a record of each document (under .parts/) and skip documents whose record has the
+        /// same content and tool version (a run without this flag removes the records).
         #[arg(long)]
         incremental: bool,
         /// Indent each document's JSON for reading (default: one line, the same bytes as its

@@ -1,20 +1,23 @@
-//! Batch: many documents in parallel, each written as soon as it is done, then the batch-wide files.
+//! Batch: many documents in parallel, each written as soon as it is done, the batch files in input order.
 //!
-//! Each input gets an id (its file stem, `-2`, `-3`… added in input order on a collision) and, once
-//! processed, two files: `<id>.json` and `.parts/<id>.part`, a [`DocumentParts`] bundle holding the
-//! document's summary entry and its share of each batch file (`cells.csv`, `anomalies.csv` and
-//! `documents.csv` rows, `report.md` section; its `dataset.jsonl` line is the compact `<id>.json`
-//! itself, or with `--pretty` a section of the bundle). Nothing of a document is kept in
-//! memory after its files are written, so memory stays flat however large the batch. When every
-//! document is done the batch files — `summary.json`, `dataset.jsonl`, `cells.csv`, `anomalies.csv`,
-//! `documents.csv`, `report.md`, `datapackage.json` — are assembled from the bundles in input order,
-//! so the bytes do not depend on the thread count.
+//! Each input gets an id (its file stem, `-2`, `-3`… added in input order on a collision). Worker
+//! threads take inputs in order from a shared counter; each processed document writes its
+//! `<id>.json` and hands its share of each batch file (`dataset.jsonl` line, `cells.csv`,
+//! `anomalies.csv` and `documents.csv` rows, `report.md` section) to the [`writer`], which appends
+//! shares in input order as they become next, so every byte is written once and the bytes do not
+//! depend on the thread count. Nothing of a document is kept after its turn is written (and shares
+//! waiting for a slow document beyond a budget wait on disk), so memory stays flat however large
+//! the batch. When every document is in, the batch files — `dataset.jsonl`, `cells.csv`,
+//! `anomalies.csv`, `documents.csv`, `report.md` — are renamed into place, then `summary.json` and
+//! `datapackage.json` written.
 //!
-//! Every file is written atomically (temporary name, then rename), the bundle last: a killed run
-//! leaves only complete files, and a bundle says its document is done. With `incremental`, a document
-//! whose bundle records the same content hash, tool version and JSON form is not processed again, so
-//! a rerun finishes what a killed run left. One bundle per document, rather than a file per batch
-//! file, keeps a document's file-system work to two files.
+//! Every file is written atomically (temporary name, then rename): a killed run leaves only complete
+//! files. With `incremental`, each document also leaves a record, `.parts/<id>.part`, a
+//! [`DocumentParts`] bundle of its summary entry and its shares, written last so that its presence
+//! says the document is done; a document whose record has the same content hash, tool version and
+//! JSON form is not processed again (its shares are copied from the record), so a rerun finishes
+//! what a killed run left. A run without `incremental` rewrites the outputs, so it removes the
+//! records, which would no longer describe them.
 //!
 //! A document that fails — unreadable, not a disclosure, or a bug that panics — is recorded with its
 //! error, and the batch goes on.
@@ -26,9 +29,7 @@ use crate::model::SCHEMA_VERSION;
 use crate::pipeline::{self, TOOL_VERSION};
 use crate::validate;
 use anyhow::Context;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 /// File extensions picked up when a folder is searched.
@@ -114,8 +115,11 @@ pub fn document_ids(inputs: &[PathBuf]) -> Vec<String> {
 }
 
 mod parts;
+mod writer;
 
 pub use parts::{DocumentParts, PartError, PartHead};
+pub use writer::PENDING_BUDGET;
+use writer::{OrderedWriter, Share, encode_bundle};
 
 /// Where one document's bundle lives.
 struct Parts {
@@ -129,9 +133,9 @@ impl Parts {
     }
 
     /// Writes the bundle: last, so that its presence says the document is done.
-    fn write(&self, bundle: &DocumentParts) -> std::io::Result<()> {
-        let bytes = bundle.encode().map_err(std::io::Error::other)?;
-        emit::write_atomic(&self.path(), &bytes)
+    fn write(&self, bundle: &mut DocumentParts) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        emit::write_atomic(&self.path(), &encode_bundle(bundle)?)
     }
 }
 
@@ -143,61 +147,92 @@ fn json_form(pretty: bool) -> &'static str {
 /// Processes every input and writes the outputs; returns the summary (already written).
 pub fn run_batch(paths: &[PathBuf], opts: &BatchOptions<'_>) -> anyhow::Result<Summary> {
     let parts_dir = opts.out_dir.join(PARTS_DIR);
-    std::fs::create_dir_all(&parts_dir)
-        .with_context(|| format!("creating output directory {}", parts_dir.display()))?;
+    std::fs::create_dir_all(opts.out_dir)
+        .with_context(|| format!("creating output directory {}", opts.out_dir.display()))?;
+    if !opts.incremental {
+        // Records of an earlier run describe outputs this run rewrites: a later `--incremental`
+        // run must not trust them.
+        match std::fs::remove_dir_all(&parts_dir) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("removing {}", parts_dir.display()));
+            }
+            _ => {}
+        }
+    }
     let (inputs, walk_errors) = collect_inputs(paths);
     let ids = document_ids(&inputs);
-    let mut entries: Vec<SummaryEntry> = inputs
-        .par_iter()
-        .zip(ids.par_iter())
-        .map(|(path, id)| {
-            let parts = Parts {
-                dir: parts_dir.clone(),
-                id: id.clone(),
-            };
-            let entry = one_document(path, &parts, opts);
-            if let Some(p) = opts.progress {
-                p(&entry);
-            }
-            entry
-        })
-        .collect();
-    let mut extra_parts = Vec::new();
-    for (path, err) in walk_errors {
+    let headers = [
+        Vec::new(),
+        tabular::header(tabular::CELLS_HEADER)?,
+        tabular::header(tabular::ANOMALIES_HEADER)?,
+        tabular::header(tabular::DOCUMENTS_HEADER)?,
+    ];
+    let writer = OrderedWriter::create(opts.out_dir, inputs.len() + walk_errors.len(), headers)?;
+    // Workers take the next input from a shared counter, so documents finish roughly in input order
+    // and few shares wait for an earlier one (rayon's split ranges would hold half the batch back).
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    rayon::scope(|scope| {
+        for _ in 0..rayon::current_num_threads() {
+            scope.spawn(|_| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let (Some(path), Some(id)) = (inputs.get(i), ids.get(i)) else {
+                        break;
+                    };
+                    let parts = Parts {
+                        dir: parts_dir.clone(),
+                        id: id.clone(),
+                    };
+                    let (entry, share) = one_document(path, &parts, opts, &writer, i);
+                    if let Some(p) = opts.progress {
+                        p(&entry);
+                    }
+                    writer.deliver(i, entry, share);
+                }
+            });
+        }
+    });
+    for (n, (path, err)) in walk_errors.into_iter().enumerate() {
         let input = path.display().to_string();
         let error = format!("{input}: {err}");
-        let id = format!("unreadable-{}", extra_parts.len() + 1);
-        let parts = Parts {
-            dir: parts_dir.clone(),
-            id: id.clone(),
-        };
+        let id = format!("unreadable-{}", n + 1);
         let entry = SummaryEntry::failed(input.clone(), error.clone());
-        parts.write(&failed_parts(
-            &id,
-            &input,
-            "",
-            &error,
-            entry.clone(),
-            opts.pretty,
-        )?)?;
-        extra_parts.push(id.clone());
-        entries.push(entry);
+        let bundle = failed_parts(&id, &input, "", &error, entry.clone(), opts.pretty);
+        writer.deliver(inputs.len() + n, entry, Share::Memory(bundle.sections));
     }
-    let failed = entries.iter().filter(|e| e.status == "failed").count();
-    let summary = Summary {
+    let mut summary = Summary {
         schema_version: SCHEMA_VERSION,
         tool_version: TOOL_VERSION,
-        ok: entries.len() - failed,
-        failed,
-        documents: entries,
+        ok: 0,
+        failed: 0,
+        documents: Vec::new(),
     };
-    let all_ids: Vec<String> = ids.into_iter().chain(extra_parts).collect();
-    assemble(opts.out_dir, &parts_dir, &all_ids, &summary)?;
+    let documents = writer.finish(|entries| {
+        summary.documents = entries.to_vec();
+        summary.failed = entries.iter().filter(|e| e.status == "failed").count();
+        summary.ok = entries.len() - summary.failed;
+        report::batch_report(&summary, &[]).into_bytes()
+    })?;
+    summary.documents = documents;
+    let write = |name: &str, bytes: &[u8]| {
+        let path = opts.out_dir.join(name);
+        emit::write_durable(&path, bytes).with_context(|| format!("writing {}", path.display()))
+    };
+    write("summary.json", emit::to_json(&summary)?.as_bytes())?;
+    let descriptor = datapackage::descriptor(TOOL_VERSION);
+    write("datapackage.json", emit::to_json(&descriptor)?.as_bytes())?;
     Ok(summary)
 }
 
-/// Processes one document (or reuses its previous output) and writes its files.
-fn one_document(path: &Path, parts: &Parts, opts: &BatchOptions<'_>) -> SummaryEntry {
+/// Processes one document (or reuses its previous output) and writes its JSON (and with
+/// `incremental` its bundle); returns its entry and its share of the batch files.
+fn one_document(
+    path: &Path,
+    parts: &Parts,
+    opts: &BatchOptions<'_>,
+    writer: &OrderedWriter<'_>,
+    index: usize,
+) -> (SummaryEntry, Share) {
     let input = path.display().to_string();
     let (bytes, read_error) = match ingest::read_bytes(path) {
         Ok(bytes) => (bytes, None),
@@ -216,7 +251,11 @@ fn one_document(path: &Path, parts: &Parts, opts: &BatchOptions<'_>) -> SummaryE
     if opts.incremental
         && let Some(entry) = reusable(parts, &sha256(), opts.pretty)
     {
-        return entry;
+        let share = Share::Bundle {
+            path: parts.path(),
+            temporary: false,
+        };
+        return (entry, share);
     }
     let limits = ingest::pdf::Limits {
         deadline: opts.timeout.map(|t| std::time::Instant::now() + t),
@@ -239,35 +278,63 @@ fn one_document(path: &Path, parts: &Parts, opts: &BatchOptions<'_>) -> SummaryE
     let written = result.and_then(|(d, lines)| {
         let entry = SummaryEntry::ok(input.clone(), format!("{}.json", parts.id), &d)
             .with_sha256(&d.source.sha256);
-        write_ok(parts, &json_path, &d, &lines, entry.clone(), opts.pretty)
-            .map_err(|e| format!("{input}: cannot write output: {e}"))?;
-        Ok(entry)
+        write_ok(parts, &json_path, &d, &lines, entry, opts)
+            .map_err(|e| format!("{input}: cannot write output: {e}"))
     });
-    match written {
-        Ok(entry) => entry,
+    let bundle = match written {
+        Ok(bundle) => bundle,
         Err(error) => {
             // A stale JSON from an earlier, successful run must not outlive this failure.
             let _ = std::fs::remove_file(&json_path);
-            let sha256 = sha256();
-            let entry = SummaryEntry::failed(input.clone(), error.clone()).with_sha256(&sha256);
-            let recorded = failed_parts(
-                &parts.id,
-                &input,
-                &sha256,
-                &error,
-                entry.clone(),
-                opts.pretty,
-            )
-            .and_then(|bundle| parts.write(&bundle));
-            match recorded {
-                Ok(()) => entry,
-                Err(e) => SummaryEntry::failed(
-                    input,
-                    format!("{error}; and cannot write its record: {e}"),
-                ),
-            }
+            failed_bundle(parts, &input, &sha256(), error, opts)
+        }
+    };
+    share_of(bundle, parts, opts, writer, index)
+}
+
+/// The bundle of a failed document (with `incremental` also written as its record; a record that
+/// cannot be written is named in the error).
+fn failed_bundle(
+    parts: &Parts,
+    input: &str,
+    sha256: &str,
+    error: String,
+    opts: &BatchOptions<'_>,
+) -> DocumentParts {
+    let bundle = |error: &str| {
+        let entry = SummaryEntry::failed(input.to_owned(), error.to_owned()).with_sha256(sha256);
+        failed_parts(&parts.id, input, sha256, error, entry, opts.pretty)
+    };
+    let mut first = bundle(&error);
+    match opts.incremental.then(|| parts.write(&mut first)) {
+        Some(Err(e)) => bundle(&format!("{error}; and cannot write its record: {e}")),
+        _ => first,
+    }
+}
+
+/// Hands a document's bundle to the batch files: in memory, or — when too many shares already wait
+/// for an earlier document — from disk.
+fn share_of(
+    mut bundle: DocumentParts,
+    parts: &Parts,
+    opts: &BatchOptions<'_>,
+    writer: &OrderedWriter<'_>,
+    index: usize,
+) -> (SummaryEntry, Share) {
+    let len = bundle.sections.iter().map(Vec::len).sum();
+    if writer.must_set_aside(index, len) {
+        // With `incremental` the bundle is on disk already; otherwise it is written now, and removed
+        // once copied.
+        let on_disk = opts.incremental || parts.write(&mut bundle).is_ok();
+        if on_disk {
+            let share = Share::Bundle {
+                path: parts.path(),
+                temporary: !opts.incremental,
+            };
+            return (bundle.entry, share);
         }
     }
+    (bundle.entry, Share::Memory(bundle.sections))
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
@@ -299,30 +366,29 @@ fn csv_bytes(rows: &[Vec<String>]) -> std::io::Result<Vec<u8>> {
     tabular::to_csv(rows).map_err(std::io::Error::other)
 }
 
-/// Writes a processed document: its JSON, then its bundle.
+/// Writes a processed document's JSON (and with `incremental` its bundle, last); returns the bundle.
 fn write_ok(
     parts: &Parts,
     json_path: &Path,
     d: &crate::model::Dataset,
     lines: &[crate::normalize::Line],
     entry: SummaryEntry,
-    pretty: bool,
-) -> std::io::Result<()> {
-    // A compact `<id>.json` is the document's dataset.jsonl line as well: the bundle leaves that
-    // section empty and the batch copies the file (see `jsonl_section`), so the line is written once.
-    let line = if pretty {
+    opts: &BatchOptions<'_>,
+) -> std::io::Result<DocumentParts> {
+    let line = if opts.pretty {
         let (json, line) = emit::to_json_and_line(d).map_err(std::io::Error::other)?;
         emit::write_atomic(json_path, &json)?;
         line
     } else {
+        // A compact `<id>.json` is the document's dataset.jsonl line as well.
         let line = emit::to_json_line(d).map_err(std::io::Error::other)?;
         emit::write_atomic(json_path, &line)?;
-        Vec::new()
+        line
     };
     let cells = tabular::cells_csv(&parts.id, d);
-    let bundle = DocumentParts {
+    let mut bundle = DocumentParts {
         entry,
-        json_form: json_form(pretty).into(),
+        json_form: json_form(opts.pretty).into(),
         sections: [
             line,
             cells,
@@ -331,7 +397,10 @@ fn write_ok(
             report::document_section(d, lines).into_bytes(),
         ],
     };
-    parts.write(&bundle)
+    if opts.incremental {
+        parts.write(&mut bundle)?;
+    }
+    Ok(bundle)
 }
 
 /// The bundle of a document that failed: its row in documents.csv and its report section.
@@ -342,125 +411,19 @@ fn failed_parts(
     error: &str,
     entry: SummaryEntry,
     pretty: bool,
-) -> std::io::Result<DocumentParts> {
+) -> DocumentParts {
     let row = tabular::failed_document(id, input, sha256, error);
-    Ok(DocumentParts {
+    DocumentParts {
         entry,
         json_form: json_form(pretty).into(),
         sections: [
             Vec::new(),
             Vec::new(),
             Vec::new(),
-            csv_bytes(&[row])?,
+            // Writing CSV into memory cannot fail (the csv crate fails only on I/O errors).
+            csv_bytes(&[row]).unwrap_or_default(),
             report::failed_section(input, error).into_bytes(),
         ],
-    })
-}
-
-/// Writes the batch-wide files from the bundles, in input order.
-fn assemble(out: &Path, parts_dir: &Path, ids: &[String], summary: &Summary) -> anyhow::Result<()> {
-    let write = |name: &str, bytes: &[u8]| {
-        emit::write_durable(&out.join(name), bytes)
-            .with_context(|| format!("writing {}", out.join(name).display()))
-    };
-    write("summary.json", emit::to_json(summary)?.as_bytes())?;
-    let descriptor = datapackage::descriptor(TOOL_VERSION);
-    write("datapackage.json", emit::to_json(&descriptor)?.as_bytes())?;
-    let headers = [
-        Vec::new(),
-        tabular::header(tabular::CELLS_HEADER)?,
-        tabular::header(tabular::ANOMALIES_HEADER)?,
-        tabular::header(tabular::DOCUMENTS_HEADER)?,
-        report::batch_report(summary, &[]).into_bytes(),
-    ];
-    let mut files = Vec::with_capacity(parts::SECTIONS.len());
-    for (name, header) in parts::SECTIONS.iter().zip(&headers) {
-        files.push(BatchFile::create(out, name, header)?);
-    }
-    for id in ids {
-        let path = parts_dir.join(format!("{id}.part"));
-        // Every id was given a bundle in this run or reused one that decoded; one that is gone now
-        // was removed under the running batch.
-        append_bundle(out, &path, &mut files)
-            .with_context(|| format!("reading {}", path.display()))?;
-    }
-    for file in files {
-        file.commit()?;
-    }
-    Ok(())
-}
-
-/// Appends one bundle's sections to the batch files. Large sections are copied file to file (the
-/// kernel copies them, without reading them into memory); a compact document's dataset.jsonl line is
-/// its `<id>.json`, which the bundle does not repeat.
-fn append_bundle(out: &Path, path: &Path, files: &mut [BatchFile]) -> anyhow::Result<()> {
-    let (file, head) = PartHead::open(path)?;
-    let mut offset = head.body_offset;
-    for (i, (batch_file, &len)) in files.iter_mut().zip(&head.lengths).enumerate() {
-        match (i, head.json_form.as_str(), &head.entry.output) {
-            (0, "compact", Some(name)) => {
-                let json = out.join(name);
-                let mut json_file = std::fs::File::open(&json)
-                    .with_context(|| format!("reading {}", json.display()))?;
-                batch_file.copy_from(&mut json_file)?;
-            }
-            _ => {
-                let mut section = &file;
-                section.seek(std::io::SeekFrom::Start(offset as u64))?;
-                batch_file.copy_from(&mut section.take(len as u64))?;
-            }
-        }
-        offset += len;
-    }
-    Ok(())
-}
-
-/// A batch file being assembled under a temporary name, renamed into place once complete.
-struct BatchFile {
-    tmp: PathBuf,
-    target: PathBuf,
-    writer: std::io::BufWriter<std::fs::File>,
-}
-
-impl BatchFile {
-    fn create(out: &Path, name: &str, header: &[u8]) -> anyhow::Result<Self> {
-        let target = out.join(name);
-        let tmp = out.join(format!(".{name}.tmp-{}", std::process::id()));
-        let file =
-            std::fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-        let mut batch_file = BatchFile {
-            tmp,
-            target,
-            writer: std::io::BufWriter::with_capacity(1 << 20, file),
-        };
-        batch_file.append(header)?;
-        Ok(batch_file)
-    }
-
-    /// Appends what `reader` yields; from a file, std's `io::copy` has the kernel copy the bytes
-    /// (`copy_file_range`) after flushing the buffer.
-    fn copy_from(&mut self, reader: &mut impl std::io::Read) -> anyhow::Result<()> {
-        std::io::copy(reader, &mut self.writer)
-            .map(drop)
-            .with_context(|| format!("writing {}", self.tmp.display()))
-    }
-
-    fn append(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
-        self.writer
-            .write_all(bytes)
-            .with_context(|| format!("writing {}", self.tmp.display()))
-    }
-
-    /// Flushes to the disk and renames into place.
-    fn commit(self) -> anyhow::Result<()> {
-        let context = || format!("writing {}", self.target.display());
-        let file = self
-            .writer
-            .into_inner()
-            .map_err(|e| e.into_error())
-            .with_context(context)?;
-        file.sync_all().with_context(context)?;
-        std::fs::rename(&self.tmp, &self.target).with_context(context)
     }
 }
 

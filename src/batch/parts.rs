@@ -1,5 +1,6 @@
 //! The bundle a document leaves under `.parts/`: its summary entry and its share of each batch file,
-//! in one file so that a document costs the file system two writes (its JSON and this), not seven.
+//! in one file. An `--incremental` run leaves one per document as its record; any run sets a share
+//! aside in one when it must wait on disk for an earlier document (see `writer`).
 //!
 //! Layout (bytes): a header line `cnbudget-part 2 json=<form> lengths=<n>,<n>,<n>,<n>,<n>` (the
 //! length in bytes of each section of [`SECTIONS`]), the entry as one line of JSON, then the sections'

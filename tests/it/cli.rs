@@ -265,6 +265,39 @@ fn incremental_rerun_skips_unchanged_documents() {
     assert!(out.join("a.json").exists());
 }
 
+/// Records for `--incremental` are kept only by incremental runs: a plain run rewrites the outputs
+/// and drops the records, so a later incremental run cannot trust a record of outputs since replaced.
+#[test]
+fn a_plain_run_keeps_no_records_and_the_next_incremental_run_redoes_all() {
+    let dir = temp_dir("plain");
+    let inputs = dir.join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/000_163e4aab9eba8502.txt");
+    std::fs::copy(&sample, inputs.join("a.txt")).unwrap();
+    let out = dir.join("out");
+    let run = |extra: &[&str]| {
+        let s = bin()
+            .args(["extract", "--quiet", "--out"])
+            .arg(&out)
+            .arg(&inputs)
+            .args(extra)
+            .status()
+            .unwrap();
+        assert!(s.success());
+        std::fs::metadata(out.join("a.json"))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    run(&["--incremental"]);
+    assert!(out.join(".parts/a.part").exists());
+    let plain = run(&[]);
+    assert!(!out.join(".parts").exists(), "records outlived a plain run");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert_ne!(run(&["--incremental"]), plain, "reused without a record");
+    assert!(out.join(".parts/a.part").exists());
+}
+
 /// A document's JSON is its dataset.jsonl line; `--pretty` indents it (the line stays one line), and
 /// an incremental rerun asking for the other form writes the documents again.
 #[test]

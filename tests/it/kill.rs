@@ -1,5 +1,6 @@
 //! A batch killed with SIGKILL in the middle leaves only complete files, and a rerun with
-//! `--incremental` finishes the rest without redoing what was done.
+//! `--incremental` finishes the rest without redoing what was done (an `--incremental` run keeps a
+//! record of each document it finishes; a nightly job passes the flag every time).
 
 #![cfg(unix)]
 
@@ -160,7 +161,7 @@ fn killed_batch_leaves_complete_files_and_a_rerun_finishes_it() {
     let input = inputs(&dir);
     let out = dir.join("out");
 
-    let mut child = extract(&input, &out, &["--jobs", "1"]);
+    let mut child = extract(&input, &out, &["--jobs", "1", "--incremental"]);
     wait_until("documents written", || {
         document_jsons(&out).len() >= DONE_BEFORE_KILL
     });
