@@ -975,15 +975,13 @@ fn side_figure(cx: &Cx<'_>, t: &Table, side: &str, names: &[String]) -> Option<F
     let col = side_column(t, side)?;
     // Each name keyed once, not once per row compared.
     let keys: Vec<String> = names.iter().map(|w| key(w)).collect();
-    // One buffer for the rows' keys.
-    let mut k = String::new();
+    // A row's key is compared as it is made, character by character: most rows differ from every
+    // name at their first character, and are passed over without keying the rest of their name.
     let row = t.rows.iter().find(|r| {
         r.side.as_deref() == Some(side)
-            && r.name.as_deref().is_some_and(|n| {
-                k.clear();
-                k.extend(key_chars(n));
-                keys.contains(&k)
-            })
+            && r.name
+                .as_deref()
+                .is_some_and(|n| keys.iter().any(|k| key_chars(n).eq(k.chars())))
     })?;
     figure(cx, t, row, col)
 }
@@ -1551,11 +1549,11 @@ fn growth(cx: &mut Cx<'_>, sx: &Sx<'_>) {
         let Some(c) = st.change.as_deref().and_then(dec) else {
             continue;
         };
-        if sx
-            .points
-            .iter()
-            .any(|p| fold(&st.text).contains(p.as_str()))
-        {
+        // The text folded once for all the words, and only when there are words to look for.
+        if !sx.points.is_empty() && {
+            let text = fold(&st.text);
+            sx.points.iter().any(|p| text.contains(p.as_str()))
+        } {
             continue;
         }
         let name = sx.name(st);
