@@ -1150,11 +1150,12 @@ fn unbalanced_in_blocks(cx: &mut Cx<'_>, blocks: &[ProseBlock]) {
     }
 }
 
-/// The text cells of a table block: (line, cell) for cells holding a Chinese character.
+/// The text cells of a table block that the cell checks may report on: (line, cell) for cells
+/// holding a Chinese character, on lines that [`may_matter`].
 fn text_cells<'a>(cx: &Cx<'a>, t: &Table) -> Vec<(usize, &'a str)> {
     let mut out = Vec::new();
     for l in table_lines(cx, t) {
-        if markers::is_table_marker(&l.text) {
+        if !may_matter(&l.text) || markers::is_table_marker(&l.text) {
             continue;
         }
         for cell in cells(&l.text) {
@@ -1164,6 +1165,20 @@ fn text_cells<'a>(cx: &Cx<'a>, t: &Table) -> Vec<(usize, &'a str)> {
         }
     }
     out
+}
+
+/// True when a line holds a space or a paired mark: the only lines whose cells the cell checks read.
+/// T005 ([`doubled_in`]) looks at spaces only; T002 ([`imbalances`]) at paired marks only, and a
+/// cell without one neither changes the count nor where a finding is placed (each cell is its own
+/// line of the text read, so a list marker never reaches back into another cell). Most lines of a
+/// table hold neither and are passed over without splitting them into cells.
+fn may_matter(line: &str) -> bool {
+    memchr::memchr(b' ', line.as_bytes()).is_some()
+        || pair_candidates(line).any(|i| {
+            line.get(i..)
+                .and_then(|t| t.chars().next())
+                .is_some_and(is_pair_mark)
+        })
 }
 
 /// The cells of a line as [`split_cells`](crate::normalize::cells::split_cells) splits them (at tabs, else at runs of two or more
@@ -1794,6 +1809,18 @@ mod tests {
             let (doubled, start) = super::line_flags(&text, &either, &starts);
             proptest::prop_assert_eq!(doubled, reference::doubles_a_mark(&text));
             proptest::prop_assert_eq!(start, text.chars().any(|c| "X×某（(".contains(c)));
+        }
+
+        #[test]
+        fn lines_that_do_not_matter_hold_no_finding(text in ALPHABET) {
+            if !super::may_matter(&text) {
+                proptest::prop_assert!(super::imbalances(&text).is_empty());
+                proptest::prop_assert!(super::doubled_in(&text).is_empty());
+            }
+            proptest::prop_assert_eq!(
+                super::may_matter(&text),
+                text.contains(' ') || text.chars().any(super::is_pair_mark)
+            );
         }
 
         #[test]
