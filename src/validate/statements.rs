@@ -22,7 +22,7 @@ use crate::normalize::cells::{fold, folded_chars};
 use crate::normalize::number::unit_factor;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 use std::str::FromStr;
 
@@ -639,14 +639,22 @@ impl<'a> Sx<'a> {
             .iter()
             .map(|s| sections.iter().rposition(|x| x.loc.line <= s.loc.line))
             .collect();
+        // Each line's first paragraph's first and last lines, found in one pass over the paragraphs
+        // rather than by searching every paragraph for every statement.
+        let mut spans: HashMap<usize, (usize, usize)> = HashMap::new();
+        for p in sections.iter().flat_map(|x| &x.paragraphs) {
+            if let (Some(&lo), Some(&hi)) = (p.lines.iter().min(), p.lines.iter().max()) {
+                for &line in &p.lines {
+                    spans.entry(line).or_insert((lo, hi));
+                }
+            }
+        }
         let block = statements
             .iter()
             .map(|s| {
-                sections
-                    .iter()
-                    .flat_map(|x| &x.paragraphs)
-                    .find(|p| p.lines.contains(&s.loc.line))
-                    .and_then(|p| Some((*p.lines.iter().min()?, *p.lines.iter().max()?)))
+                spans
+                    .get(&s.loc.line)
+                    .copied()
                     .unwrap_or((s.loc.line, s.loc.line))
             })
             .collect();
