@@ -22,7 +22,7 @@ use crate::normalize::cells::{fold, folded_chars};
 use crate::normalize::number::unit_factor;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 use std::str::FromStr;
 
@@ -639,14 +639,22 @@ impl<'a> Sx<'a> {
             .iter()
             .map(|s| sections.iter().rposition(|x| x.loc.line <= s.loc.line))
             .collect();
+        // Each line's first paragraph's first and last lines, found in one pass over the paragraphs
+        // rather than by searching every paragraph for every statement.
+        let mut spans: HashMap<usize, (usize, usize)> = HashMap::new();
+        for p in sections.iter().flat_map(|x| &x.paragraphs) {
+            if let (Some(&lo), Some(&hi)) = (p.lines.iter().min(), p.lines.iter().max()) {
+                for &line in &p.lines {
+                    spans.entry(line).or_insert((lo, hi));
+                }
+            }
+        }
         let block = statements
             .iter()
             .map(|s| {
-                sections
-                    .iter()
-                    .flat_map(|x| &x.paragraphs)
-                    .find(|p| p.lines.contains(&s.loc.line))
-                    .and_then(|p| Some((*p.lines.iter().min()?, *p.lines.iter().max()?)))
+                spans
+                    .get(&s.loc.line)
+                    .copied()
                     .unwrap_or((s.loc.line, s.loc.line))
             })
             .collect();
@@ -975,15 +983,13 @@ fn side_figure(cx: &Cx<'_>, t: &Table, side: &str, names: &[String]) -> Option<F
     let col = side_column(t, side)?;
     // Each name keyed once, not once per row compared.
     let keys: Vec<String> = names.iter().map(|w| key(w)).collect();
-    // One buffer for the rows' keys.
-    let mut k = String::new();
+    // A row's key is compared as it is made, character by character: most rows differ from every
+    // name at their first character, and are passed over without keying the rest of their name.
     let row = t.rows.iter().find(|r| {
         r.side.as_deref() == Some(side)
-            && r.name.as_deref().is_some_and(|n| {
-                k.clear();
-                k.extend(key_chars(n));
-                keys.contains(&k)
-            })
+            && r.name
+                .as_deref()
+                .is_some_and(|n| keys.iter().any(|k| key_chars(n).eq(k.chars())))
     })?;
     figure(cx, t, row, col)
 }
@@ -1551,11 +1557,11 @@ fn growth(cx: &mut Cx<'_>, sx: &Sx<'_>) {
         let Some(c) = st.change.as_deref().and_then(dec) else {
             continue;
         };
-        if sx
-            .points
-            .iter()
-            .any(|p| fold(&st.text).contains(p.as_str()))
-        {
+        // The text folded once for all the words, and only when there are words to look for.
+        if !sx.points.is_empty() && {
+            let text = fold(&st.text);
+            sx.points.iter().any(|p| text.contains(p.as_str()))
+        } {
             continue;
         }
         let name = sx.name(st);

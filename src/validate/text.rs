@@ -14,7 +14,7 @@ use super::rules::{Rule, Severity};
 use super::{Cx, value};
 use crate::model::{Location, Statement, Table};
 use crate::normalize::Line;
-use crate::normalize::cells::{fold, fold_preimages, split_ordinal};
+use crate::normalize::cells::{fold, fold_preimages, folded_chars, split_ordinal};
 use crate::normalize::prose::{self, ProseBlock};
 use crate::parse::markers;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
@@ -715,11 +715,15 @@ fn prior_year_columns(cx: &mut Cx<'_>, year: i32) {
 /// Marks that are never doubled in prose.
 const DOUBLED_MARKS: &[char] = &['。', '，', '、', '；', '：'];
 
-/// A small set of characters, found in a text by its bytes: a character ends with one of few byte
-/// values, so a table of the members' last bytes passes over nearly every byte of a text without
-/// decoding it.
+/// A small set of characters, found in a text by its bytes: a character ends with one of few pairs
+/// of bytes, so a table of the members' last two bytes passes over nearly every byte of a text
+/// without decoding it. (The last byte alone is shared by about one Chinese character in four: a
+/// table of last bytes decodes far more characters than it finds.)
 struct CharSet {
-    /// Whether a member's UTF-8 encoding ends with this byte.
+    /// Bit `prev << 8 | last` is set when a member's UTF-8 encoding ends with the bytes `prev, last`
+    /// (for a one-byte member, with `last` after any byte).
+    pairs: Box<[u64; 1024]>,
+    /// Whether a member's UTF-8 encoding ends with this byte: the first, cheapest test.
     last: [bool; 256],
     chars: Vec<char>,
 }
@@ -729,25 +733,47 @@ impl CharSet {
         let mut chars: Vec<char> = chars.into_iter().collect();
         chars.sort_unstable();
         chars.dedup();
+        let mut pairs = Box::new([0u64; 1024]);
         let mut last = [false; 256];
+        let mut set = |key: usize| pairs[key >> 6] |= 1 << (key & 63);
         for c in &chars {
             let mut buf = [0; 4];
-            if let Some(&b) = c.encode_utf8(&mut buf).as_bytes().last() {
-                last[usize::from(b)] = true;
+            match *c.encode_utf8(&mut buf).as_bytes() {
+                [b] => {
+                    last[usize::from(b)] = true;
+                    (0..256).for_each(|prev| set(prev << 8 | usize::from(b)));
+                }
+                [.., prev, b] => {
+                    last[usize::from(b)] = true;
+                    set(usize::from(prev) << 8 | usize::from(b));
+                }
+                [] => {}
             }
         }
-        CharSet { last, chars }
+        CharSet { pairs, last, chars }
     }
 
     fn contains(&self, c: char) -> bool {
         self.chars.contains(&c)
     }
 
+    /// Whether a member may end with the bytes `prev, last`.
+    fn may_end(&self, prev: u8, last: u8) -> bool {
+        let key = usize::from(prev) << 8 | usize::from(last);
+        self.pairs[key >> 6] & (1 << (key & 63)) != 0
+    }
+
     /// The members in `text`, in order: (byte offset, character).
     fn find_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (usize, char)> + 't {
-        text.bytes()
+        let bytes = text.as_bytes();
+        bytes
+            .iter()
             .enumerate()
-            .filter(|&(_, b)| self.last[usize::from(b)])
+            .filter(|&(_, &b)| self.last[usize::from(b)])
+            .filter(move |&(i, &b)| {
+                let prev = i.checked_sub(1).and_then(|p| bytes.get(p)).copied();
+                self.may_end(prev.unwrap_or(0), b)
+            })
             .filter_map(move |(i, _)| {
                 // The character that ends at this byte, if one does.
                 let c = text.get(..=i)?.chars().next_back()?;
@@ -870,6 +896,9 @@ impl Placeholders {
     /// The placeholders of a line (folded), in order of appearance, each once. (A line without a
     /// character of `starts` has none: callers skip it.)
     fn find_in(&self, text: &str) -> Vec<String> {
+        if self.any.is_some() && !self.may_hold(text) {
+            return Vec::new();
+        }
         let f = fold(text);
         if self.any.as_ref().is_some_and(|any| !any.is_match(&f)) {
             return Vec::new();
@@ -906,6 +935,25 @@ impl Placeholders {
         }
         out
     }
+}
+
+impl Placeholders {
+    /// Whether `fold(text)` holds a word, found without folding the text: a word of the folded text
+    /// begins at a character of `starts` of the text, and the folded characters from there spell it
+    /// (folding maps the characters left one to one). Lines are long and placeholders rare: most
+    /// lines are passed over after a few characters are read at each start.
+    fn may_hold(&self, text: &str) -> bool {
+        self.starts.find_iter(text).any(|(at, _)| {
+            let rest = &text[at..];
+            self.words.iter().any(|w| starts_folded(rest, w))
+        })
+    }
+}
+
+/// Whether the folded characters of `text` begin with `word`.
+fn starts_folded(text: &str, word: &str) -> bool {
+    let mut folded = folded_chars(text);
+    word.chars().all(|c| folded.next() == Some(c))
 }
 
 /// T004 on a line that may hold a placeholder.
@@ -1150,11 +1198,12 @@ fn unbalanced_in_blocks(cx: &mut Cx<'_>, blocks: &[ProseBlock]) {
     }
 }
 
-/// The text cells of a table block: (line, cell) for cells holding a Chinese character.
+/// The text cells of a table block that the cell checks may report on: (line, cell) for cells
+/// holding a Chinese character, on lines that [`may_matter`].
 fn text_cells<'a>(cx: &Cx<'a>, t: &Table) -> Vec<(usize, &'a str)> {
     let mut out = Vec::new();
     for l in table_lines(cx, t) {
-        if markers::is_table_marker(&l.text) {
+        if !may_matter(&l.text) || markers::is_table_marker(&l.text) {
             continue;
         }
         for cell in cells(&l.text) {
@@ -1164,6 +1213,20 @@ fn text_cells<'a>(cx: &Cx<'a>, t: &Table) -> Vec<(usize, &'a str)> {
         }
     }
     out
+}
+
+/// True when a line holds a space or a paired mark: the only lines whose cells the cell checks read.
+/// T005 ([`doubled_in`]) looks at spaces only; T002 ([`imbalances`]) at paired marks only, and a
+/// cell without one neither changes the count nor where a finding is placed (each cell is its own
+/// line of the text read, so a list marker never reaches back into another cell). Most lines of a
+/// table hold neither and are passed over without splitting them into cells.
+fn may_matter(line: &str) -> bool {
+    memchr::memchr(b' ', line.as_bytes()).is_some()
+        || pair_candidates(line).any(|i| {
+            line.get(i..)
+                .and_then(|t| t.chars().next())
+                .is_some_and(is_pair_mark)
+        })
 }
 
 /// The cells of a line as [`split_cells`](crate::normalize::cells::split_cells) splits them (at tabs, else at runs of two or more
@@ -1788,12 +1851,34 @@ mod tests {
         }
 
         #[test]
+        fn char_set_finds_its_members(text in "[X×某增䢞大小（(“”。，、a勃 \t]{0,30}") {
+            // `䢞` ends with the same two bytes as `增`, `勃` with none of a member's.
+            let set = super::CharSet::new("X×增（“。".chars());
+            let got: Vec<(usize, char)> = set.find_iter(&text).collect();
+            let want: Vec<(usize, char)> =
+                text.char_indices().filter(|&(_, c)| "X×增（“。".contains(c)).collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+
+        #[test]
         fn line_flags_as_the_reference(text in ALPHABET) {
             let starts = super::CharSet::new("X×某（(".chars());
             let either = super::CharSet::new("X×某（(".chars().chain(super::DOUBLED_MARKS.iter().copied()));
             let (doubled, start) = super::line_flags(&text, &either, &starts);
             proptest::prop_assert_eq!(doubled, reference::doubles_a_mark(&text));
             proptest::prop_assert_eq!(start, text.chars().any(|c| "X×某（(".contains(c)));
+        }
+
+        #[test]
+        fn lines_that_do_not_matter_hold_no_finding(text in ALPHABET) {
+            if !super::may_matter(&text) {
+                proptest::prop_assert!(super::imbalances(&text).is_empty());
+                proptest::prop_assert!(super::doubled_in(&text).is_empty());
+            }
+            proptest::prop_assert_eq!(
+                super::may_matter(&text),
+                text.contains(' ') || text.chars().any(super::is_pair_mark)
+            );
         }
 
         #[test]
@@ -1817,6 +1902,11 @@ mod tests {
                 proptest::prop_assert!(p.find_in(&text).is_empty());
             }
             proptest::prop_assert!(p.any.is_some());
+            let folded = crate::normalize::cells::fold(&text);
+            proptest::prop_assert_eq!(
+                p.may_hold(&text),
+                p.any.as_ref().is_some_and(|any| any.is_match(&folded))
+            );
             let scan = super::Placeholders { any: None, ..super::Placeholders::new(&words) };
             proptest::prop_assert_eq!(p.find_in(&text), scan.find_in(&text));
         }
