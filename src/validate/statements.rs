@@ -2450,6 +2450,16 @@ mod tests {
     use crate::model::{Anomaly, Dataset};
     use crate::validate::testkit::{findings, run, sample_with};
 
+    #[test]
+    fn pair_patterns_are_built_once_per_word_lists() {
+        let grammars = crate::grammar::GrammarSet::builtin().unwrap();
+        let g = grammars.vocabulary("narrative").unwrap();
+        let first = PairPatterns::shared(g).expect("the built-in lists make patterns");
+        let again = PairPatterns::shared(g).unwrap();
+        assert!(Rc::ptr_eq(&first, &again));
+        assert!(first.budget.is_match("年初预算为100.00万元"));
+    }
+
     /// A small consistent document: 表1, 表5-1, 表7 and a narrative that agrees with them (line 26 on).
     const GOOD: &[&str] = &[
         "某局 2026 年部门预算",
@@ -3197,7 +3207,44 @@ struct PairPatterns {
     less: Vec<String>,
 }
 
+/// The vocabulary lists [`PairPatterns`] are built from.
+const PAIR_LISTS: [&str; 8] = [
+    "final_budget_word",
+    "final_actual_word",
+    "amount_unit",
+    "final_completion_word",
+    "final_more",
+    "final_less",
+    "final_equal",
+    "final_link",
+];
+
+thread_local! {
+    /// Patterns built on this thread, by the word lists they were built from: compiling the four
+    /// regexes per 决算 document cost more than matching them.
+    static PAIR_PATTERNS: RefCell<Vec<(Vec<Vec<String>>, Option<Rc<PairPatterns>>)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
 impl PairPatterns {
+    /// [`Self::new`], built once per thread and word lists.
+    fn shared(g: &Grammar) -> Option<Rc<Self>> {
+        let key: Vec<Vec<String>> = PAIR_LISTS.iter().map(|n| g.vocab(n).to_vec()).collect();
+        PAIR_PATTERNS.with(|built| {
+            let mut built = built.borrow_mut();
+            if let Some((_, p)) = built.iter().find(|(k, _)| *k == key) {
+                return p.clone();
+            }
+            let p = Self::new(g).map(Rc::new);
+            // Only a run with changing grammars (tests) builds more than one.
+            if built.len() >= 8 {
+                built.clear();
+            }
+            built.push((key, p.clone()));
+            p
+        })
+    }
+
     fn new(g: &Grammar) -> Option<Self> {
         let alt = |names: &[&str]| {
             let words: Vec<String> = names.iter().flat_map(|n| g.vocab(n)).cloned().collect();
@@ -3328,7 +3375,7 @@ fn final_pairs(cx: &mut Cx<'_>, sx: &Sx<'_>) {
     let Some(patterns) = cx
         .grammars
         .vocabulary("narrative")
-        .and_then(PairPatterns::new)
+        .and_then(PairPatterns::shared)
     else {
         return;
     };
