@@ -3219,11 +3219,13 @@ const PAIR_LISTS: [&str; 8] = [
     "final_link",
 ];
 
+/// Pair patterns as [`PairPatterns::shared`] keeps them: the word lists, the patterns.
+type BuiltPairs = Vec<(Vec<Vec<String>>, Option<Rc<PairPatterns>>)>;
+
 thread_local! {
     /// Patterns built on this thread, by the word lists they were built from: compiling the four
     /// regexes per 决算 document cost more than matching them.
-    static PAIR_PATTERNS: RefCell<Vec<(Vec<Vec<String>>, Option<Rc<PairPatterns>>)>> =
-        const { RefCell::new(Vec::new()) };
+    static PAIR_PATTERNS: RefCell<BuiltPairs> = const { RefCell::new(Vec::new()) };
 }
 
 impl PairPatterns {
