@@ -123,9 +123,10 @@ fn code_levels(t: &Table, row: &Row) -> [String; 3] {
 }
 
 /// The `cells.csv` rows of a document, rendered as CSV without the header: one row per printed value
-/// of its tables (blank cells are not rows). The fields shared by a table's cells (document, table)
-/// and by a row's cells (side, code, name, 类/款/项) are rendered once and copied per value: a
-/// document has a thousand-odd values and most of each record repeats the one before.
+/// of its tables (blank cells are not rows). Every field but the value and its amount in 元 is shared
+/// by a table's cells (document, table, unit, column), or by a row's (side, code, name, 类/款/项,
+/// line, page): those are rendered once and copied per value, since a document has a thousand-odd
+/// values and most of each record repeats the one before.
 pub fn cells_csv(document_id: &str, d: &Dataset) -> Vec<u8> {
     let mut out = Vec::with_capacity(96 * 1024);
     let year = opt(d.document.year);
@@ -140,8 +141,14 @@ pub fn cells_csv(document_id: &str, d: &Dataset) -> Vec<u8> {
     }
     let mut table = Vec::new();
     let mut row_fields = Vec::new();
+    let mut row_end = Vec::new();
     for t in &d.tables {
         let unit = t.unit.as_deref().or(d.document.unit.as_deref());
+        let factor = unit.and_then(unit_factor);
+        let zeros = factor.and_then(power_of_ten);
+        let mut unit_field = Vec::new();
+        push_field(&mut unit_field, unit.unwrap_or_default());
+        let mut columns = ColumnFields::default();
         table.clear();
         table.extend_from_slice(&document);
         push_field(&mut table, &t.id);
@@ -161,26 +168,106 @@ pub fn cells_csv(document_id: &str, d: &Dataset) -> Vec<u8> {
             ] {
                 push_field(&mut row_fields, field);
             }
-            let line = row.loc.line.to_string();
-            let page = opt(row.loc.page);
-            for (column, value) in t.columns.iter().zip(&row.values) {
+            row_end.clear();
+            push_field(&mut row_end, &row.loc.line.to_string());
+            push_last_field(&mut row_end, &opt(row.loc.page));
+            let column_fields = columns.for_side(row.side.as_deref(), &t.columns);
+            for (column, value) in column_fields.iter().zip(&row.values) {
                 let Some(value) = value else { continue };
                 out.extend_from_slice(&table);
                 out.extend_from_slice(&row_fields);
-                for field in [
-                    side_column(row.side.as_deref(), column).as_str(),
-                    value,
-                    unit.unwrap_or_default(),
-                    &in_yuan(value, unit),
-                    &line,
-                ] {
-                    push_field(&mut out, field);
+                out.extend_from_slice(column);
+                push_field(&mut out, value);
+                out.extend_from_slice(&unit_field);
+                if !zeros.is_some_and(|zeros| push_shifted(&mut out, value, zeros)) {
+                    push_field(&mut out, &in_yuan(value, unit));
                 }
-                push_last_field(&mut out, &page);
+                out.extend_from_slice(&row_end);
             }
         }
     }
     out
+}
+
+/// A table's `column` fields (rendered, with their `,`) for each side its rows have: the side leads
+/// the column path, so the fields differ per side, and a table has one or two.
+#[derive(Default)]
+struct ColumnFields<'t> {
+    sides: Vec<(Option<&'t str>, Vec<Vec<u8>>)>,
+}
+
+impl<'t> ColumnFields<'t> {
+    fn for_side(&mut self, side: Option<&'t str>, columns: &[String]) -> &[Vec<u8>] {
+        let at = match self.sides.iter().position(|(s, _)| *s == side) {
+            Some(at) => at,
+            None => {
+                let fields = columns
+                    .iter()
+                    .map(|column| {
+                        let mut field = Vec::new();
+                        push_field(&mut field, &side_column(side, column));
+                        field
+                    })
+                    .collect();
+                self.sides.push((side, fields));
+                self.sides.len() - 1
+            }
+        };
+        &self.sides[at].1
+    }
+}
+
+/// `k` when `factor` is 10^k (the 元 factors of [`unit_factor`]).
+fn power_of_ten(factor: Decimal) -> Option<usize> {
+    if factor.scale() != 0 || factor.mantissa() <= 0 {
+        return None;
+    }
+    let mut m = factor.mantissa();
+    let mut k = 0;
+    while m % 10 == 0 {
+        m /= 10;
+        k += 1;
+    }
+    (m == 1).then_some(k)
+}
+
+/// Appends the field of `value × 10^zeros` as [`in_yuan`] renders it, for a plain unsigned amount
+/// (`4335.95`, `0.5`, `12`), without parsing it into a `Decimal`: the product keeps the value's
+/// decimals (4335.95 × 10⁴ = 43359500.00), so its digits are the value's followed by `zeros` zeros,
+/// with the point as many digits from the end as the value had decimals; a zero product is `0`. Anything else (a sign,
+/// leading zeros, more than 18 digits) gives false with nothing written, for `in_yuan` to render.
+fn push_shifted(out: &mut Vec<u8>, value: &str, zeros: usize) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (int, frac) = match value.split_once('.') {
+        Some((int, frac)) if digits(frac) => (int, frac),
+        Some(_) => return false,
+        None => (value, ""),
+    };
+    let len = int.len() + frac.len() + zeros;
+    if !digits(int) || (int.len() > 1 && int.starts_with('0')) || len > 26 {
+        return false;
+    }
+    if int == "0" && frac.bytes().all(|b| b == b'0') {
+        // `Decimal` multiplication gives a zero product without decimals.
+        out.extend_from_slice(b"0,");
+        return true;
+    }
+    let mut shifted = [b'0'; 26];
+    shifted[..int.len()].copy_from_slice(int.as_bytes());
+    shifted[int.len()..int.len() + frac.len()].copy_from_slice(frac.as_bytes());
+    let point = len - frac.len();
+    // `0.05` gives `00500.00`: the integer part loses its leading zeros, keeping one digit.
+    let lead = shifted[..point - 1]
+        .iter()
+        .take_while(|&&b| b == b'0')
+        .count();
+    out.extend_from_slice(&shifted[lead..point]);
+    if !frac.is_empty() {
+        out.push(b'.');
+        out.extend_from_slice(&shifted[point..len]);
+    }
+    out.push(b',');
+    true
 }
 
 /// Appends a field and its `,` as the csv crate writes them (quoted only when it holds a comma,
@@ -334,6 +421,57 @@ mod tests {
             }
             push_last_field(&mut ours, last);
             proptest::prop_assert_eq!(ours, to_csv(std::slice::from_ref(&fields)).unwrap());
+        }
+    }
+
+    /// The `value_yuan` field [`push_shifted`] writes, or None when it leaves the value to `in_yuan`.
+    fn shifted_field(value: &str, unit: &str) -> Option<String> {
+        let zeros = power_of_ten(unit_factor(unit)?)?;
+        let mut out = Vec::new();
+        push_shifted(&mut out, value, zeros).then(|| String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn shifting_the_digits_is_what_decimal_multiplication_writes() {
+        for (value, unit, yuan) in [
+            ("4335.95", "万元", Some("43359500.00,")),
+            ("0.05", "万元", Some("500.00,")),
+            ("0.00", "万元", Some("0,")),
+            ("0.00", "元", Some("0,")),
+            ("0.010", "元", Some("0.010,")),
+            ("0", "亿元", Some("0,")),
+            ("12.5", "元", Some("12.5,")),
+            ("7", "千元", Some("7000,")),
+            ("-1.5", "万元", None),
+            ("01.5", "万元", None),
+            ("1.", "万元", None),
+            (".5", "万元", None),
+            ("1,000", "万元", None),
+            ("123456789012345678.9", "亿元", None),
+        ] {
+            assert_eq!(
+                shifted_field(value, unit).as_deref(),
+                yuan,
+                "{value} {unit}"
+            );
+            if let Some(yuan) = yuan {
+                assert_eq!(format!("{},", in_yuan(value, Some(unit))), yuan);
+            }
+        }
+        assert_eq!(power_of_ten(Decimal::new(15, 1)), None);
+        assert_eq!(power_of_ten(Decimal::from(20)), None);
+    }
+
+    proptest::proptest! {
+        /// Where the digit shift applies it writes what `Decimal` multiplication writes.
+        #[test]
+        fn shifted_amounts_are_the_decimal_products(
+            value in "-?[0-9]{1,19}(\\.[0-9]{0,9})?",
+            unit in "元|千元|万元|亿元",
+        ) {
+            if let Some(field) = shifted_field(&value, &unit) {
+                proptest::prop_assert_eq!(field, format!("{},", in_yuan(&value, Some(&unit))));
+            }
         }
     }
 
