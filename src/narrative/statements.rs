@@ -373,10 +373,7 @@ impl Reader<'_, '_> {
             return false;
         }
         let (inner, _) = self.ctx.vocab.unquote(text);
-        self.ctx
-            .vocab
-            .path_for(inner)
-            .is_some_and(|re| re.is_match(inner))
+        self.ctx.vocab.path_names(inner).is_some()
     }
 
     /// A clause of comparisons, changes and shares: it belongs to the open statement unless it names
@@ -555,17 +552,10 @@ impl Reader<'_, '_> {
 
     /// The 科目 names of a `X（类）Y（款）Z（项）` subject, root first.
     fn path(&self, subject: &str) -> Vec<String> {
-        let Some(re) = self.ctx.vocab.path_for(subject) else {
-            return Vec::new();
-        };
-        re.captures(subject)
-            .map(|c| {
-                c.iter()
-                    .skip(1)
-                    .flatten()
-                    .map(|m| m.as_str().trim().to_owned())
-                    .collect()
-            })
+        self.ctx
+            .vocab
+            .path_names(subject)
+            .map(|names| names.iter().map(|n| n.trim().to_owned()).collect())
             .unwrap_or_default()
     }
 }
