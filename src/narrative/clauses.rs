@@ -93,12 +93,15 @@ fn push(out: &mut Vec<Clause>, text: &str, start: usize, end: usize, ends: End) 
     }
 }
 
-/// True when the text before `at` ends with an amount (spaces aside).
+/// True when the text before `at` ends with an amount (spaces aside). Quantities are in text
+/// order and never overlap, so their ends rise: a binary search finds the one that may end there.
 fn follows_amount(text: &str, at: usize, quantities: &[Quantity]) -> bool {
-    let before = text[..at].trim_end();
-    quantities
+    let end = text[..at].trim_end().len();
+    let i = quantities.partition_point(|q| q.end < end);
+    quantities[i..]
         .iter()
-        .any(|q| q.is_amount() && q.end == before.len())
+        .take_while(|q| q.end == end)
+        .any(Quantity::is_amount)
 }
 
 /// The span without surrounding spaces.

@@ -103,7 +103,7 @@ pub(crate) fn scan(text: &str, from: usize, vocab: &Vocab) -> Vec<Quantity> {
 /// read directly. Anything else numeric (full-width or other Unicode digits, which `\d` takes) is
 /// left to the regex, from a position with no digit before it, so its answer is the same.
 /// `from` must be on a char boundary.
-fn find_number(text: &str, from: usize) -> Option<(usize, usize)> {
+pub(crate) fn find_number(text: &str, from: usize) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut i = from;
     while let Some(&b) = bytes.get(i) {
@@ -116,13 +116,28 @@ fn find_number(text: &str, from: usize) -> Option<(usize, usize)> {
             i += 3;
         } else {
             let c = text.get(i..)?.chars().next()?;
-            if c.is_numeric() {
+            if is_numeric(c) {
                 return regex_number(text, i);
             }
             i += c.len_utf8();
         }
     }
     None
+}
+
+/// `c.is_numeric()`, answered without the Unicode tables for the punctuation prose is full of
+/// (general punctuation, CJK symbols and punctuation, full-width forms other than digits) and for
+/// ideographs.
+fn is_numeric(c: char) -> bool {
+    match c {
+        '\u{2000}'..='\u{206F}'
+        | '\u{3000}'..='\u{3006}'
+        | '\u{3008}'..='\u{3020}'
+        | '\u{4000}'..='\u{9FFF}'
+        | '\u{FF00}'..='\u{FF0F}'
+        | '\u{FF1A}'..='\u{FFEF}' => false,
+        _ => c.is_numeric(),
+    }
 }
 
 fn regex_number(text: &str, from: usize) -> Option<(usize, usize)> {
@@ -142,7 +157,7 @@ fn ascii_number_at(text: &str, start: usize) -> Option<(usize, usize)> {
             b',' | b'.' => {}
             0x80.. => {
                 let c = text.get(i..)?.chars().next()?;
-                if c.is_numeric() {
+                if is_numeric(c) {
                     return None;
                 }
                 break;
@@ -370,6 +385,7 @@ mod tests {
                 c.is_numeric() || !digit.is_match(c.encode_utf8(&mut buf)),
                 "{c}"
             );
+            assert_eq!(is_numeric(c), c.is_numeric(), "{c}");
         }
     }
 

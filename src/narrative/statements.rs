@@ -15,7 +15,7 @@
 
 use super::clauses::{self, Clause, End, Lead};
 use super::codes::CodeIndex;
-use super::quantity::{QKind, Quantity};
+use super::quantity::{self, QKind, Quantity};
 use super::vocab::{Sign, Vocab};
 use crate::model::{Loc, Statement};
 use crate::normalize::prose::ProseBlock;
@@ -165,8 +165,8 @@ impl Reader<'_, '_> {
             self.reason(start, c.end);
         } else if let Some(amount) = self.subject_amount(start, c.end) {
             self.statement(c, lead, amount);
-        } else if self.is_attribute(start, c.end) {
-            self.attribute_clause(start, c.end);
+        } else if let Some(first) = self.attribute_start(start, c.end) {
+            self.attribute_clause(start, c.end, first);
         } else {
             self.plain(start, c.end);
         }
@@ -272,6 +272,7 @@ impl Reader<'_, '_> {
         let compare = v
             .compare
             .as_ref()
+            .filter(|_| has_number(text))
             .and_then(|re| re.find(text))
             .map(|m| m.start());
         // `比上年`: the comparison starts at its opener.
@@ -292,9 +293,15 @@ impl Reader<'_, '_> {
             .then_some(at)
     }
 
-    fn is_attribute(&self, start: usize, end: usize) -> bool {
-        self.attribute_word(self.text(start, end)).is_some()
-            || self.share_word(start, end).is_some()
+    /// Where the clause's first change, comparison, previous-year or share word is, if it has one.
+    fn attribute_start(&self, start: usize, end: usize) -> Option<usize> {
+        [
+            self.attribute_word(self.text(start, end)),
+            self.share_word(start, end),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// A `subject amount` clause: a new statement.
@@ -377,14 +384,8 @@ impl Reader<'_, '_> {
     }
 
     /// A clause of comparisons, changes and shares: it belongs to the open statement unless it names
-    /// another subject first.
-    fn attribute_clause(&mut self, start: usize, end: usize) {
-        let text = self.text(start, end);
-        let first = [self.attribute_word(text), self.share_word(start, end)]
-            .into_iter()
-            .flatten()
-            .min()
-            .unwrap_or(0);
+    /// another subject first. `first` is where its first such word is ([`Self::attribute_start`]).
+    fn attribute_clause(&mut self, start: usize, end: usize, first: usize) {
         let prefix = clauses::strip_subject(&self.block.text, start, start + first, self.ctx.vocab);
         if prefix.start < prefix.end {
             // `其中人员经费比上年增加…`: about something that has no amount here; not ours.
@@ -434,9 +435,11 @@ impl Reader<'_, '_> {
 
     /// Reads comparisons, changes and shares in `start..end` into the open statement.
     fn attributes(&mut self, start: usize, end: usize) {
-        let text = self.text(start, end).to_owned();
-        let compared = self.compared_year(&text);
-        let words = self.attribute_words(&text);
+        // The block outlives the reader's borrow: the text need not be copied.
+        let block = self.block;
+        let text = block.text.get(start..end).unwrap_or_default();
+        let compared = self.compared_year(text);
+        let words = self.attribute_words(text);
         let mut found = Vec::new();
         for (k, &(at, len, word)) in words.iter().enumerate() {
             let window_end = words.get(k + 1).map_or(text.len(), |w| w.0);
@@ -462,12 +465,16 @@ impl Reader<'_, '_> {
     /// `比2025年…` → 2025; `比上年` / `同比` → the budget year − 1.
     fn compared_year(&self, text: &str) -> Option<i32> {
         let v = self.ctx.vocab;
-        let explicit = v.compare.as_ref().and_then(|re| {
-            re.captures_iter(text).find_map(|c| {
-                let digits = c.get(1)?.as_str();
-                (digits.len() == 4).then(|| digits.parse().ok()).flatten()
-            })
-        });
+        let explicit = v
+            .compare
+            .as_ref()
+            .filter(|_| has_number(text))
+            .and_then(|re| {
+                re.captures_iter(text).find_map(|c| {
+                    let digits = c.get(1)?.as_str();
+                    (digits.len() == 4).then(|| digits.parse().ok()).flatten()
+                })
+            });
         explicit.or_else(|| {
             v.previous_year
                 .find(text)
@@ -558,6 +565,12 @@ impl Reader<'_, '_> {
             .map(|names| names.iter().map(|n| n.trim().to_owned()).collect())
             .unwrap_or_default()
     }
+}
+
+/// Whether `text` holds a `\\d`: the comparison regex (`opener\\s*(\\d+)`) cannot match without one,
+/// and a byte scan answers most clauses (subjects, reasons) sooner than the regex.
+fn has_number(text: &str) -> bool {
+    quantity::find_number(text, 0).is_some()
 }
 
 /// What an attribute word says about the number after it.
