@@ -178,7 +178,7 @@ pub fn fold_eq(a: &str, b: &str) -> bool {
 }
 
 /// The Chinese numerals an ordinal is written in.
-fn is_numeral(c: char) -> bool {
+pub(crate) fn is_numeral(c: char) -> bool {
     matches!(
         c,
         '一' | '二'

@@ -18,6 +18,7 @@
 use crate::model::{Loc, Repair};
 use crate::normalize::Line;
 use crate::normalize::cells::split_ordinal;
+use crate::normalize::number;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -208,7 +209,7 @@ pub fn list_item_len(text: &str) -> Option<usize> {
     // Every marker opens with a digit, a bracket or a circled number: most text is turned away by
     // its first character, without running the regexes (`char::is_numeric` covers every `\d`).
     let first = text.chars().next()?;
-    if !(first.is_numeric() || matches!(first, '(' | '（' | '\u{2460}'..='\u{2473}')) {
+    if !(number::is_numeric(first) || matches!(first, '(' | '（' | '\u{2460}'..='\u{2473}')) {
         return None;
     }
     if let Some(end) = item_dot_len(text) {
@@ -247,7 +248,7 @@ fn item_digits(text: &str, at: usize) -> Option<Option<usize>> {
     for c in text.get(at..)?.chars().take(2) {
         if c.is_ascii_digit() {
             end += 1;
-        } else if c.is_ascii() || !c.is_numeric() {
+        } else if c.is_ascii() || !number::is_numeric(c) {
             break;
         } else {
             return None;
@@ -285,7 +286,7 @@ pub(crate) fn is_page_number(text: &str) -> bool {
     let Some(first) = text.chars().next() else {
         return false;
     };
-    let candidate = if first.is_numeric() {
+    let candidate = if number::is_numeric(first) {
         text.contains('/')
     } else {
         matches!(first, '-' | '—' | '–' | '－' | '~' | '第')
