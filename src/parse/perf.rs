@@ -482,6 +482,10 @@ impl<'a, 'g> Reader<'a, 'g> {
 
     /// A money amount: a number with no unit or a money unit (`20万元`, `15`), not a count (`1项`).
     fn money(&self, cell: &str) -> Option<Quantity> {
+        // A cell with no digit reads as no number (it would be built only to be dropped).
+        if !cell.bytes().any(|b| b.is_ascii_digit()) {
+            return None;
+        }
         let q = parse_quantity(cell)?;
         q.value.as_ref()?;
         match &q.unit {
