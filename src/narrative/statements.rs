@@ -119,16 +119,18 @@ pub(crate) fn read(
     (statements, reader.item_subject)
 }
 
-impl Reader<'_, '_> {
+impl<'b> Reader<'b, '_> {
     fn text(&self, start: usize, end: usize) -> &str {
         self.block.text.get(start..end).unwrap_or_default()
     }
 
     /// The quantities inside `start..end`. `qs` is in text order (the scan moves left to right), so
-    /// a binary search finds the first: reading a block stays linear in its figures.
-    fn quantities(&self, start: usize, end: usize) -> impl Iterator<Item = &Quantity> {
-        let first = self.qs.partition_point(|q| q.start < start);
-        self.qs[first..]
+    /// a binary search finds the first: reading a block stays linear in its figures. They borrow
+    /// the block's quantities, not the reader, so a statement can be opened with one in hand.
+    fn quantities(&self, start: usize, end: usize) -> impl Iterator<Item = &'b Quantity> + use<'b> {
+        let qs: &'b [Quantity] = self.qs;
+        let first = qs.partition_point(|q| q.start < start);
+        qs[first..]
             .iter()
             .take_while(move |q| q.start < end)
             .filter(move |q| q.end <= end)
@@ -259,8 +261,8 @@ impl Reader<'_, '_> {
 
     /// The clause's first amount, when no change or comparison word comes before it (then the amount
     /// is the change, not a subject's amount).
-    fn subject_amount(&self, start: usize, end: usize) -> Option<Quantity> {
-        let amount = self.quantities(start, end).find(|q| q.is_amount())?.clone();
+    fn subject_amount(&self, start: usize, end: usize) -> Option<&'b Quantity> {
+        let amount = self.quantities(start, end).find(|q| q.is_amount())?;
         let before = self.text(start, amount.start);
         (self.attribute_word(before).is_none()).then_some(amount)
     }
@@ -305,7 +307,7 @@ impl Reader<'_, '_> {
     }
 
     /// A `subject amount` clause: a new statement.
-    fn statement(&mut self, c: Clause, lead: Lead, amount: Quantity) {
+    fn statement(&mut self, c: Clause, lead: Lead, amount: &Quantity) {
         let vocab = self.ctx.vocab;
         let mut sub = clauses::strip_subject(&self.block.text, lead.start, amount.start, vocab);
         let mut text_start = lead.start;
@@ -445,8 +447,7 @@ impl Reader<'_, '_> {
             let window_end = words.get(k + 1).map_or(text.len(), |w| w.0);
             let q = self
                 .quantities(start + at + len, start + window_end)
-                .find(|q| q.is_amount() || q.is_percent())
-                .cloned();
+                .find(|q| q.is_amount() || q.is_percent());
             found.push((at, word, q));
         }
         let negated = |at: usize| self.ctx.vocab.negation.suffix_of(&text[..at]).is_some();
@@ -458,7 +459,7 @@ impl Reader<'_, '_> {
             d.compared_year = compared;
         }
         for ((_, word, q), negated) in found.into_iter().zip(negations) {
-            apply(d, word, q.as_ref(), negated);
+            apply(d, word, q, negated);
         }
     }
 
