@@ -7,7 +7,8 @@
 
 use super::quantity::{Quantity, leading_year, trailing_year};
 use super::vocab::Vocab;
-use crate::normalize::cells::split_ordinal;
+use crate::normalize::cells::{is_numeral, split_ordinal};
+use crate::normalize::number::is_numeric;
 use crate::normalize::prose::list_item_len;
 
 /// The punctuation that ended a clause.
@@ -93,12 +94,15 @@ fn push(out: &mut Vec<Clause>, text: &str, start: usize, end: usize, ends: End) 
     }
 }
 
-/// True when the text before `at` ends with an amount (spaces aside).
+/// True when the text before `at` ends with an amount (spaces aside). Quantities are in text
+/// order and never overlap, so their ends rise: a binary search finds the one that may end there.
 fn follows_amount(text: &str, at: usize, quantities: &[Quantity]) -> bool {
-    let before = text[..at].trim_end();
-    quantities
+    let end = text[..at].trim_end().len();
+    let i = quantities.partition_point(|q| q.end < end);
+    quantities[i..]
         .iter()
-        .any(|q| q.is_amount() && q.end == before.len())
+        .take_while(|q| q.end == end)
+        .any(Quantity::is_amount)
 }
 
 /// The span without surrounding spaces.
@@ -149,6 +153,13 @@ pub(crate) fn strip_lead(text: &str, start: usize, end: usize, vocab: &Vocab) ->
 
 /// Byte length of a leading ordinal or list marker: `一、`, `（一）`, `(一)`, `1.`, `(1)`, `①`.
 pub(crate) fn marker_len(text: &str) -> Option<usize> {
+    // Every marker opens with a numeral, a bracket or a numeric char (a digit, `①`): most clauses
+    // open with another word, turned away here before the ordinal and item readers trim and
+    // decode them.
+    let first = text.trim_start().chars().next()?;
+    if !(is_numeral(first) || matches!(first, '(' | '（') || is_numeric(first)) {
+        return None;
+    }
     if let (Some(_), rest) = split_ordinal(text) {
         // `split_ordinal` returns a suffix of the trimmed text; its offset is the marker's length.
         let offset = (rest.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
@@ -293,6 +304,28 @@ mod tests {
         assert_eq!(sub("(1)公务用车购置费 "), ("公务用车购置费", None));
         assert_eq!(sub("2026年"), ("", Some(2026)));
         assert_eq!(sub("2025年预算数"), ("", Some(2025)));
+    }
+
+    /// The first-character filter of `marker_len` turns away only texts with no marker.
+    #[test]
+    fn marker_filter_turns_away_only_unmarked_text() {
+        for c in ('\0'..='\u{FFFF}')
+            .filter(|&c| !(is_numeral(c) || matches!(c, '(' | '（') || is_numeric(c)))
+        {
+            for t in [
+                format!("{c}、x"),
+                format!("{c}. x"),
+                format!(" {c}）"),
+                format!("{c}1)"),
+            ] {
+                assert_eq!(split_ordinal(&t).0, None, "{t:?}");
+                assert_eq!(list_item_len(&t), None, "{t:?}");
+            }
+        }
+        assert_eq!(marker_len(" "), None);
+        assert_eq!(marker_len(""), None);
+        assert_eq!(marker_len("  ① 项"), None);
+        assert_eq!(marker_len("①项"), Some("①".len()));
     }
 
     #[test]

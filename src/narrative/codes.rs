@@ -58,13 +58,12 @@ impl CodeIndex {
 
     /// The code of a 类 named `name`, when exactly one 类 row has that name.
     pub fn class(&self, name: &str) -> Option<String> {
-        let codes = self.by_chain.get(&vec![fold(name)])?;
-        let classes: BTreeSet<String> = codes
-            .iter()
-            .filter(|c| c.len() == CLASS_CODE_LEN)
-            .cloned()
-            .collect();
-        single(&classes)
+        let codes = self.by_chain.get(std::slice::from_ref(&fold(name)))?;
+        let mut classes = codes.iter().filter(|c| c.len() == CLASS_CODE_LEN);
+        match (classes.next(), classes.next()) {
+            (Some(code), None) => Some(code.clone()),
+            _ => None,
+        }
     }
 }
 

@@ -9,7 +9,7 @@
 
 use super::vocab::{UnitKind, Vocab};
 use crate::model::{Fact, Loc};
-use crate::normalize::number::canonical_amount;
+use crate::normalize::number::{canonical_amount, is_numeric};
 use crate::normalize::prose::ProseBlock;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -82,18 +82,76 @@ pub(crate) fn scan(text: &str, from: usize, vocab: &Vocab) -> Vec<Quantity> {
     while !text.is_char_boundary(at) {
         at += 1;
     }
-    while let Some(m) = NUMBER.find_at(text, at) {
-        at = m.end();
+    while let Some((start, end)) = find_number(text, at) {
+        at = end;
         // `G5`, `V2`: part of a name, not a figure.
-        if text[..m.start()].ends_with(|c: char| c.is_ascii_alphabetic()) {
+        if text[..start].ends_with(|c: char| c.is_ascii_alphabetic()) {
             continue;
         }
-        if let Some(q) = quantity(text, m.start(), m.end(), vocab) {
+        if let Some(q) = quantity(text, start, end, vocab) {
             at = q.end;
             out.push(q);
         }
     }
     out
+}
+
+/// [`NUMBER`]`.find_at(text, from)` as a byte span, read by hand where that is plain: the regex
+/// walked every byte of the prose between numbers through its automaton, and was most of the cost
+/// of scanning a block. Prose is mostly CJK ideographs (lead bytes E4–E9, U+4000–U+9FFF, none of
+/// them numeric), skipped three bytes at a time; a number of ASCII digits, commas and points is
+/// read directly. Anything else numeric (full-width or other Unicode digits, which `\d` takes) is
+/// left to the regex, from a position with no digit before it, so its answer is the same.
+/// `from` must be on a char boundary.
+pub(crate) fn find_number(text: &str, from: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii_digit() {
+            return ascii_number_at(text, i).or_else(|| regex_number(text, i));
+        }
+        if b < 0x80 {
+            i += 1;
+        } else if (0xE4..=0xE9).contains(&b) {
+            i += 3;
+        } else {
+            let c = text.get(i..)?.chars().next()?;
+            if is_numeric(c) {
+                return regex_number(text, i);
+            }
+            i += c.len_utf8();
+        }
+    }
+    None
+}
+
+fn regex_number(text: &str, from: usize) -> Option<(usize, usize)> {
+    NUMBER.find_at(text, from).map(|m| (m.start(), m.end()))
+}
+
+/// `\d(?:[\d,.]*\d)?` at `start` (an ASCII digit) when the run of digits, commas and points there
+/// is all ASCII: the span up to its last digit. None when a non-ASCII numeric char joins or ends
+/// the run (it may be a `\d`).
+fn ascii_number_at(text: &str, start: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut last_digit = start;
+    let mut i = start + 1;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'0'..=b'9' => last_digit = i,
+            b',' | b'.' => {}
+            0x80.. => {
+                let c = text.get(i..)?.chars().next()?;
+                if is_numeric(c) {
+                    return None;
+                }
+                break;
+            }
+            _ => break,
+        }
+        i += 1;
+    }
+    Some((start, last_digit + 1))
 }
 
 /// Reads the number at `start..end` with what surrounds it, if that makes it a figure.
@@ -176,19 +234,19 @@ fn spaces(s: &str) -> usize {
 pub(crate) fn leading_year(text: &str, vocab: &Vocab) -> Option<(i32, usize)> {
     // A number at 0 opens with a digit (`char::is_numeric` covers every `\d`); without one, the
     // search would run through the whole text for a number it then drops.
-    if !text.chars().next().is_some_and(char::is_numeric) {
+    if !text.chars().next().is_some_and(is_numeric) {
         return None;
     }
-    let m = NUMBER.find(text).filter(|m| m.start() == 0)?;
+    let (_, end) = find_number(text, 0).filter(|&(start, _)| start == 0)?;
     let q = year(
-        m.as_str(),
+        &text[..end],
         0,
-        m.end(),
-        &text[m.end() + spaces(&text[m.end()..])..],
-        m.end() + spaces(&text[m.end()..]),
+        end,
+        &text[end + spaces(&text[end..])..],
+        end + spaces(&text[end..]),
         vocab,
     )?;
-    (q.end > m.end()).then(|| (parse_year(&q), q.end))
+    (q.end > end).then(|| (parse_year(&q), q.end))
 }
 
 /// The year a text ends with (`…（项）2026年`), and the byte offset where it starts.
@@ -297,6 +355,50 @@ mod tests {
         );
         assert_eq!(trailing_year("12026年", &v), None);
         assert_eq!(trailing_year("年", &v), None);
+    }
+
+    /// Every `\d` is numeric, and no char of U+4000–U+9FFF is: the skips of `find_number` are sound.
+    #[test]
+    fn digits_are_numeric_and_ideographs_are_not() {
+        let digit = Regex::new(r"^\d$").expect("regex");
+        let mut buf = [0u8; 4];
+        for c in ('\0'..=char::MAX).filter(|c| !c.is_ascii()) {
+            if ('\u{4000}'..='\u{9FFF}').contains(&c) {
+                assert!(!c.is_numeric(), "{c}");
+            }
+            assert!(
+                c.is_numeric() || !digit.is_match(c.encode_utf8(&mut buf)),
+                "{c}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// The hand reading finds what the regex finds.
+        #[test]
+        fn find_number_agrees_with_the_regex(
+            text in "[0-9,.a 年万元%０-９①½\u{0660}-\u{0669}\n]{0,16}",
+            from in 0usize..20,
+        ) {
+            let from = text.char_indices().map(|(i, _)| i).nth(from).unwrap_or(text.len());
+            proptest::prop_assert_eq!(find_number(&text, from), regex_number(&text, from));
+        }
+    }
+
+    #[test]
+    fn find_number_edge_cases() {
+        for (text, want) in [
+            ("", None),
+            ("预算4,335.95万元", Some((6, 14))),
+            ("1.", Some((0, 1))),
+            ("a1,2,", Some((1, 4))),
+            ("中１2", Some((3, 7))),
+            ("12３", Some((0, 5))),
+            ("①5", Some((3, 4))),
+        ] {
+            assert_eq!(find_number(text, 0), want, "{text}");
+            assert_eq!(regex_number(text, 0), want, "{text}");
+        }
     }
 
     #[test]

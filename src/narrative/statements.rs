@@ -15,7 +15,7 @@
 
 use super::clauses::{self, Clause, End, Lead};
 use super::codes::CodeIndex;
-use super::quantity::{QKind, Quantity};
+use super::quantity::{self, QKind, Quantity};
 use super::vocab::{Sign, Vocab};
 use crate::model::{Loc, Statement};
 use crate::normalize::prose::ProseBlock;
@@ -119,16 +119,18 @@ pub(crate) fn read(
     (statements, reader.item_subject)
 }
 
-impl Reader<'_, '_> {
+impl<'b> Reader<'b, '_> {
     fn text(&self, start: usize, end: usize) -> &str {
         self.block.text.get(start..end).unwrap_or_default()
     }
 
     /// The quantities inside `start..end`. `qs` is in text order (the scan moves left to right), so
-    /// a binary search finds the first: reading a block stays linear in its figures.
-    fn quantities(&self, start: usize, end: usize) -> impl Iterator<Item = &Quantity> {
-        let first = self.qs.partition_point(|q| q.start < start);
-        self.qs[first..]
+    /// a binary search finds the first: reading a block stays linear in its figures. They borrow
+    /// the block's quantities, not the reader, so a statement can be opened with one in hand.
+    fn quantities(&self, start: usize, end: usize) -> impl Iterator<Item = &'b Quantity> + use<'b> {
+        let qs: &'b [Quantity] = self.qs;
+        let first = qs.partition_point(|q| q.start < start);
+        qs[first..]
             .iter()
             .take_while(move |q| q.start < end)
             .filter(move |q| q.end <= end)
@@ -165,8 +167,8 @@ impl Reader<'_, '_> {
             self.reason(start, c.end);
         } else if let Some(amount) = self.subject_amount(start, c.end) {
             self.statement(c, lead, amount);
-        } else if self.is_attribute(start, c.end) {
-            self.attribute_clause(start, c.end);
+        } else if let Some(first) = self.attribute_start(start, c.end) {
+            self.attribute_clause(start, c.end, first);
         } else {
             self.plain(start, c.end);
         }
@@ -259,8 +261,8 @@ impl Reader<'_, '_> {
 
     /// The clause's first amount, when no change or comparison word comes before it (then the amount
     /// is the change, not a subject's amount).
-    fn subject_amount(&self, start: usize, end: usize) -> Option<Quantity> {
-        let amount = self.quantities(start, end).find(|q| q.is_amount())?.clone();
+    fn subject_amount(&self, start: usize, end: usize) -> Option<&'b Quantity> {
+        let amount = self.quantities(start, end).find(|q| q.is_amount())?;
         let before = self.text(start, amount.start);
         (self.attribute_word(before).is_none()).then_some(amount)
     }
@@ -272,6 +274,7 @@ impl Reader<'_, '_> {
         let compare = v
             .compare
             .as_ref()
+            .filter(|_| has_number(text))
             .and_then(|re| re.find(text))
             .map(|m| m.start());
         // `比上年`: the comparison starts at its opener.
@@ -292,13 +295,19 @@ impl Reader<'_, '_> {
             .then_some(at)
     }
 
-    fn is_attribute(&self, start: usize, end: usize) -> bool {
-        self.attribute_word(self.text(start, end)).is_some()
-            || self.share_word(start, end).is_some()
+    /// Where the clause's first change, comparison, previous-year or share word is, if it has one.
+    fn attribute_start(&self, start: usize, end: usize) -> Option<usize> {
+        [
+            self.attribute_word(self.text(start, end)),
+            self.share_word(start, end),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// A `subject amount` clause: a new statement.
-    fn statement(&mut self, c: Clause, lead: Lead, amount: Quantity) {
+    fn statement(&mut self, c: Clause, lead: Lead, amount: &Quantity) {
         let vocab = self.ctx.vocab;
         let mut sub = clauses::strip_subject(&self.block.text, lead.start, amount.start, vocab);
         let mut text_start = lead.start;
@@ -373,21 +382,12 @@ impl Reader<'_, '_> {
             return false;
         }
         let (inner, _) = self.ctx.vocab.unquote(text);
-        self.ctx
-            .vocab
-            .path_for(inner)
-            .is_some_and(|re| re.is_match(inner))
+        self.ctx.vocab.path_names(inner).is_some()
     }
 
     /// A clause of comparisons, changes and shares: it belongs to the open statement unless it names
-    /// another subject first.
-    fn attribute_clause(&mut self, start: usize, end: usize) {
-        let text = self.text(start, end);
-        let first = [self.attribute_word(text), self.share_word(start, end)]
-            .into_iter()
-            .flatten()
-            .min()
-            .unwrap_or(0);
+    /// another subject first. `first` is where its first such word is ([`Self::attribute_start`]).
+    fn attribute_clause(&mut self, start: usize, end: usize, first: usize) {
         let prefix = clauses::strip_subject(&self.block.text, start, start + first, self.ctx.vocab);
         if prefix.start < prefix.end {
             // `其中人员经费比上年增加…`: about something that has no amount here; not ours.
@@ -437,16 +437,17 @@ impl Reader<'_, '_> {
 
     /// Reads comparisons, changes and shares in `start..end` into the open statement.
     fn attributes(&mut self, start: usize, end: usize) {
-        let text = self.text(start, end).to_owned();
-        let compared = self.compared_year(&text);
-        let words = self.attribute_words(&text);
+        // The block outlives the reader's borrow: the text need not be copied.
+        let block = self.block;
+        let text = block.text.get(start..end).unwrap_or_default();
+        let compared = self.compared_year(text);
+        let words = self.attribute_words(text);
         let mut found = Vec::new();
         for (k, &(at, len, word)) in words.iter().enumerate() {
             let window_end = words.get(k + 1).map_or(text.len(), |w| w.0);
             let q = self
                 .quantities(start + at + len, start + window_end)
-                .find(|q| q.is_amount() || q.is_percent())
-                .cloned();
+                .find(|q| q.is_amount() || q.is_percent());
             found.push((at, word, q));
         }
         let negated = |at: usize| self.ctx.vocab.negation.suffix_of(&text[..at]).is_some();
@@ -458,19 +459,23 @@ impl Reader<'_, '_> {
             d.compared_year = compared;
         }
         for ((_, word, q), negated) in found.into_iter().zip(negations) {
-            apply(d, word, q.as_ref(), negated);
+            apply(d, word, q, negated);
         }
     }
 
     /// `比2025年…` → 2025; `比上年` / `同比` → the budget year − 1.
     fn compared_year(&self, text: &str) -> Option<i32> {
         let v = self.ctx.vocab;
-        let explicit = v.compare.as_ref().and_then(|re| {
-            re.captures_iter(text).find_map(|c| {
-                let digits = c.get(1)?.as_str();
-                (digits.len() == 4).then(|| digits.parse().ok()).flatten()
-            })
-        });
+        let explicit = v
+            .compare
+            .as_ref()
+            .filter(|_| has_number(text))
+            .and_then(|re| {
+                re.captures_iter(text).find_map(|c| {
+                    let digits = c.get(1)?.as_str();
+                    (digits.len() == 4).then(|| digits.parse().ok()).flatten()
+                })
+            });
         explicit.or_else(|| {
             v.previous_year
                 .find(text)
@@ -555,19 +560,18 @@ impl Reader<'_, '_> {
 
     /// The 科目 names of a `X（类）Y（款）Z（项）` subject, root first.
     fn path(&self, subject: &str) -> Vec<String> {
-        let Some(re) = self.ctx.vocab.path_for(subject) else {
-            return Vec::new();
-        };
-        re.captures(subject)
-            .map(|c| {
-                c.iter()
-                    .skip(1)
-                    .flatten()
-                    .map(|m| m.as_str().trim().to_owned())
-                    .collect()
-            })
+        self.ctx
+            .vocab
+            .path_names(subject)
+            .map(|names| names.iter().map(|n| n.trim().to_owned()).collect())
             .unwrap_or_default()
     }
+}
+
+/// Whether `text` holds a `\\d`: the comparison regex (`opener\\s*(\\d+)`) cannot match without one,
+/// and a byte scan answers most clauses (subjects, reasons) sooner than the regex.
+fn has_number(text: &str) -> bool {
+    quantity::find_number(text, 0).is_some()
 }
 
 /// What an attribute word says about the number after it.

@@ -175,6 +175,10 @@ pub(crate) struct Vocab {
     pub path: Option<Regex>,
     /// The first level word (`类`), which every path names.
     path_level: String,
+    /// The level words of [`Vocab::path`], read by [`PathMatch`] instead of the regex when none
+    /// starts with a space (then the regex's spaces before a level word are unambiguous).
+    path_levels: Vec<String>,
+    path_by_hand: bool,
 }
 
 impl Vocab {
@@ -255,7 +259,24 @@ impl Vocab {
                 .find(|l| !l.is_empty())
                 .cloned()
                 .unwrap_or_default(),
+            path_levels: path_levels(g.vocab("subject_level")),
+            path_by_hand: path_levels(g.vocab("subject_level"))
+                .iter()
+                .all(|l| !l.starts_with(char::is_whitespace)),
         }
+    }
+
+    /// The level names of `text` when all of it is a 科目 path (`X（类）Y（款）Z（项）`), as
+    /// [`Vocab::path`] captures them (untrimmed, root first); None when it is no path. Read by hand:
+    /// the regex (a lazy capture per level) cost thousands of instructions a subject.
+    pub fn path_names<'t>(&self, text: &'t str) -> Option<Vec<&'t str>> {
+        let re = self.path_for(text)?;
+        if !self.path_by_hand {
+            let caps = re.captures(text)?;
+            return Some(caps.iter().skip(1).flatten().map(|m| m.as_str()).collect());
+        }
+        path_spans(text, &self.path_levels)
+            .map(|spans| spans.iter().map(|&(s, e)| &text[s..e]).collect())
     }
 
     /// [`Vocab::path`], when `text` may be a path at all: the regex (a lazy capture per level) is
@@ -352,6 +373,96 @@ fn compare_regex(openers: &[String]) -> Option<Regex> {
     Regex::new(&format!(r"(?:{alt})\s*(\d+)")).ok()
 }
 
+/// The non-empty level words, in order.
+fn path_levels(levels: &[String]) -> Vec<String> {
+    levels.iter().filter(|l| !l.is_empty()).cloned().collect()
+}
+
+/// The spans of the level names where [`path_regex`] of `levels` matches all of `text` (levels
+/// starting with a space aside): the regex's own backtracking order, tried by hand.
+fn path_spans(text: &str, levels: &[String]) -> Option<Vec<(usize, usize)>> {
+    let mut m = PathMatch {
+        text,
+        levels,
+        spans: Vec::new(),
+        failed: Vec::new(),
+    };
+    m.level(0, 0).then_some(m.spans)
+}
+
+/// `^L0 (?:L1 (?:L2)?)? \s*$`, each `Lk` being `\s*(.+?)\s*[（(]\s*level\s*[)）]`, matched as a
+/// backtracking engine would: `\s*` takes the most spaces first, `.+?` the shortest name first, an
+/// optional level is tried before it is skipped, and the first success gives the spans.
+struct PathMatch<'a> {
+    text: &'a str,
+    levels: &'a [String],
+    spans: Vec<(usize, usize)>,
+    /// (level, position) pairs whose rest is known not to match: each is tried once, so a text
+    /// with many brackets stays polynomial.
+    failed: Vec<(usize, usize)>,
+}
+
+impl PathMatch<'_> {
+    /// `Lk` at `at`, then the rest of the pattern.
+    fn level(&mut self, k: usize, at: usize) -> bool {
+        let text = self.text;
+        let Some(word) = self.levels.get(k) else {
+            return false;
+        };
+        let spaces_end = skip_spaces(text, at);
+        let spaces = text.get(at..spaces_end).unwrap_or_default();
+        let starts =
+            std::iter::once(spaces_end).chain(spaces.char_indices().rev().map(|(i, _)| at + i));
+        for start in starts {
+            let name = text.get(start..).unwrap_or_default();
+            for (i, c) in name.char_indices() {
+                if c == '\n' {
+                    break;
+                }
+                let end = start + i + c.len_utf8();
+                if let Some(after) = level_mark(text, end, word) {
+                    self.spans.push((start, end));
+                    if self.rest(k + 1, after) {
+                        return true;
+                    }
+                    self.spans.pop();
+                }
+            }
+        }
+        false
+    }
+
+    /// `(?:Lk …)?\s*$` at `at`.
+    fn rest(&mut self, k: usize, at: usize) -> bool {
+        if self.failed.contains(&(k, at)) {
+            return false;
+        }
+        let ok = self.level(k, at) || skip_spaces(self.text, at) == self.text.len();
+        if !ok {
+            self.failed.push((k, at));
+        }
+        ok
+    }
+}
+
+/// `\s*[（(]\s*word\s*[)）]` at `at`: where it ends.
+fn level_mark(text: &str, at: usize, word: &str) -> Option<usize> {
+    let rest = text
+        .get(skip_spaces(text, at)..)?
+        .strip_prefix(['（', '('])?;
+    let rest = text.get(skip_spaces(text, text.len() - rest.len())..)?;
+    let rest = rest.strip_prefix(word)?;
+    let rest = text.get(skip_spaces(text, text.len() - rest.len())..)?;
+    let rest = rest.strip_prefix([')', '）'])?;
+    Some(text.len() - rest.len())
+}
+
+/// The end of the whitespace (`\s*`) from byte `at`.
+fn skip_spaces(text: &str, at: usize) -> usize {
+    let rest = text.get(at..).unwrap_or_default();
+    at + rest.len() - rest.trim_start().len()
+}
+
 /// `^(name)（类）(?:(name)（款）(?:(name)（项）)?)?$` for the levels in order; brackets of either width.
 fn path_regex(levels: &[String]) -> Option<Regex> {
     let levels: Vec<&String> = levels.iter().filter(|l| !l.is_empty()).collect();
@@ -408,6 +519,57 @@ mod tests {
         let cmp = v.compare.as_ref().expect("compare regex");
         assert_eq!(&cmp.captures("比 2025 预算").expect("year")[1], "2025");
         assert!(cmp.captures("技术与开发").is_none());
+    }
+
+    /// The regex's spans for `text`, the definition [`path_spans`] must agree with.
+    fn path_spans_by_regex(text: &str, levels: &[String]) -> Option<Vec<(usize, usize)>> {
+        let re = path_regex(levels)?;
+        let caps = re.captures(text)?;
+        Some(
+            caps.iter()
+                .skip(1)
+                .flatten()
+                .map(|m| (m.start(), m.end()))
+                .collect(),
+        )
+    }
+
+    fn levels(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| (*w).to_owned()).collect()
+    }
+
+    #[test]
+    fn paths_by_hand_edge_cases() {
+        let l = levels(&["类", "款", "项"]);
+        for t in [
+            "科学技术支出（类）科学技术管理事务（款）行政运行（项）",
+            "  （类）",
+            " a (类) b ( 款 ) ",
+            "a（类）b（类）（款）c（项）x",
+            "a（类）\nb（款）",
+            "a（类）b（款）c（项）d（项）",
+            "（类）（类）",
+            "a（类",
+            "",
+        ] {
+            assert_eq!(path_spans(t, &l), path_spans_by_regex(t, &l), "{t:?}");
+        }
+        assert_eq!(
+            path_spans("a（类）b（款）", &l),
+            Some(vec![(0, 1), (10, 11)])
+        );
+    }
+
+    proptest::proptest! {
+        /// Reading a path by hand gives the regex's captures.
+        #[test]
+        fn paths_by_hand_agree_with_the_regex(
+            text in "[类款项（）() \u{3000}\na一]{0,16}",
+            two in proptest::bool::ANY,
+        ) {
+            let l = if two { levels(&["类", "款 "]) } else { levels(&["类", "款", "项"]) };
+            proptest::prop_assert_eq!(path_spans(&text, &l), path_spans_by_regex(&text, &l));
+        }
     }
 
     #[test]

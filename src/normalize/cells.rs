@@ -7,27 +7,30 @@ use std::borrow::Cow;
 /// Rule name for a space removed between two CJK characters.
 pub const CJK_SPACE: &str = "cjk_space";
 
+/// Cells a table row usually has (code, name and a few amounts): the first allocation's size.
+const ROW_CELLS: usize = 8;
+
 /// Splits a table line into cells: on tabs when the line has any, otherwise on runs of two or more
 /// spaces (layout-preserving extraction). Cells keep their inner single spaces.
 pub fn split_cells(line: &str) -> Vec<&str> {
     let bytes = line.as_bytes();
-    // Counting the tabs first sizes the vector once: growing it cell by cell, and a byte loop
-    // over every line of a document, cost more than the split itself.
-    let tabs = memchr::memchr_iter(b'\t', bytes).count();
-    let wide_space = || memchr::memchr_iter(b' ', bytes).any(|i| bytes.get(i + 1) == Some(&b' '));
-    if tabs == 0 && !wide_space() {
-        // Prose, or a one-cell line: nothing to split.
-        return vec![line];
-    }
-    if tabs > 0 {
-        let mut cells = Vec::with_capacity(tabs + 1);
+    // One pass over the tabs: most table lines have a handful of cells, so a vector sized for
+    // a row's usual count rarely grows (counting the tabs first was a second pass per line).
+    let mut tabs = memchr::memchr_iter(b'\t', bytes).peekable();
+    if tabs.peek().is_some() {
+        let mut cells = Vec::with_capacity(ROW_CELLS);
         let mut start = 0;
-        for i in memchr::memchr_iter(b'\t', bytes) {
+        for i in tabs {
             cells.push(&line[start..i]);
             start = i + 1;
         }
         cells.push(&line[start..]);
         return cells;
+    }
+    let wide_space = memchr::memchr_iter(b' ', bytes).any(|i| bytes.get(i + 1) == Some(&b' '));
+    if !wide_space {
+        // Prose, or a one-cell line: nothing to split.
+        return vec![line];
     }
     let mut cells = Vec::new();
     let mut start = 0;
@@ -178,7 +181,7 @@ pub fn fold_eq(a: &str, b: &str) -> bool {
 }
 
 /// The Chinese numerals an ordinal is written in.
-fn is_numeral(c: char) -> bool {
+pub(crate) fn is_numeral(c: char) -> bool {
     matches!(
         c,
         '一' | '二'

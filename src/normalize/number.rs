@@ -214,9 +214,31 @@ pub fn looks_numeric(raw: &str) -> bool {
         })
 }
 
+/// `c.is_numeric()`, answered without the Unicode tables for ideographs and the punctuation prose
+/// is full of (general punctuation, CJK symbols and punctuation, full-width forms other than
+/// digits): the prose readers ask it of most characters they pass.
+pub fn is_numeric(c: char) -> bool {
+    match c {
+        '\u{2000}'..='\u{206F}'
+        | '\u{3000}'..='\u{3006}'
+        | '\u{3008}'..='\u{3020}'
+        | '\u{4000}'..='\u{9FFF}'
+        | '\u{FF00}'..='\u{FF0F}'
+        | '\u{FF1A}'..='\u{FFEF}' => false,
+        _ => c.is_numeric(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_numeric_is_chars_is_numeric() {
+        for c in '\0'..=char::MAX {
+            assert_eq!(is_numeric(c), c.is_numeric(), "{c:?}");
+        }
+    }
 
     fn amount(raw: &str) -> String {
         match read_amount(raw, Some(2)) {

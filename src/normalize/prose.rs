@@ -18,6 +18,7 @@
 use crate::model::{Loc, Repair};
 use crate::normalize::Line;
 use crate::normalize::cells::split_ordinal;
+use crate::normalize::number;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -208,18 +209,65 @@ pub fn list_item_len(text: &str) -> Option<usize> {
     // Every marker opens with a digit, a bracket or a circled number: most text is turned away by
     // its first character, without running the regexes (`char::is_numeric` covers every `\d`).
     let first = text.chars().next()?;
-    if !(first.is_numeric() || matches!(first, '(' | '（' | '\u{2460}'..='\u{2473}')) {
+    if !(number::is_numeric(first) || matches!(first, '(' | '（' | '\u{2460}'..='\u{2473}')) {
         return None;
     }
-    if let Some(m) = ITEM_DOT.find(text) {
-        let decimal = text[m.end()..].starts_with(|c: char| c.is_ascii_digit())
-            && !text[..m.end()].ends_with(char::is_whitespace);
-        return (!decimal).then_some(m.end());
+    if let Some(end) = item_dot_len(text) {
+        let decimal = text[end..].starts_with(|c: char| c.is_ascii_digit())
+            && !text[..end].ends_with(char::is_whitespace);
+        return (!decimal).then_some(end);
     }
-    ITEM_PAREN
-        .find(text)
-        .or_else(|| ITEM_CIRCLED.find(text))
-        .map(|m| m.end())
+    item_paren_len(text).or_else(|| ITEM_CIRCLED.find(text).map(|m| m.end()))
+}
+
+/// `ITEM_DOT.find(text)`'s end, read by hand when the marker's number is ASCII (the regex, anchored
+/// as it is, cost more to start than the read; it still reads other Unicode digits).
+fn item_dot_len(text: &str) -> Option<usize> {
+    match item_digits(text, 0) {
+        Some(Some(at)) => after_mark(text, at, |c| matches!(c, '.' | '、' | '．')),
+        Some(None) => None,
+        None => ITEM_DOT.find(text).map(|m| m.end()),
+    }
+}
+
+/// `ITEM_PAREN.find(text)`'s end, by hand as [`item_dot_len`].
+fn item_paren_len(text: &str) -> Option<usize> {
+    let open = text.chars().next().filter(|&c| matches!(c, '(' | '（'))?;
+    let inner = skip_spaces(text, open.len_utf8());
+    match item_digits(text, inner) {
+        Some(Some(at)) => after_mark(text, at, |c| matches!(c, ')' | '）')),
+        Some(None) => None,
+        None => ITEM_PAREN.find(text).map(|m| m.end()),
+    }
+}
+
+/// `\d{1,2}` at byte `at`: `Some(Some(end))` for one or two ASCII digits, `Some(None)` for no
+/// digit, `None` when one of the two chars is another numeric char (the regex must judge).
+fn item_digits(text: &str, at: usize) -> Option<Option<usize>> {
+    let mut end = at;
+    for c in text.get(at..)?.chars().take(2) {
+        if c.is_ascii_digit() {
+            end += 1;
+        } else if c.is_ascii() || !number::is_numeric(c) {
+            break;
+        } else {
+            return None;
+        }
+    }
+    Some((end > at).then_some(end))
+}
+
+/// `\s*[mark]\s*` at byte `at`: the end of the trailing spaces.
+fn after_mark(text: &str, at: usize, mark: impl Fn(char) -> bool) -> Option<usize> {
+    let at = skip_spaces(text, at);
+    let c = text.get(at..)?.chars().next().filter(|&c| mark(c))?;
+    Some(skip_spaces(text, at + c.len_utf8()))
+}
+
+/// The end of the whitespace (`\s*`) from byte `at`.
+fn skip_spaces(text: &str, at: usize) -> usize {
+    let rest = text.get(at..).unwrap_or_default();
+    at + rest.len() - rest.trim_start().len()
 }
 
 static PAGE_NUMBER_LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -238,7 +286,7 @@ pub(crate) fn is_page_number(text: &str) -> bool {
     let Some(first) = text.chars().next() else {
         return false;
     };
-    let candidate = if first.is_numeric() {
+    let candidate = if number::is_numeric(first) {
         text.contains('/')
     } else {
         matches!(first, '-' | '—' | '–' | '－' | '~' | '第')
@@ -477,23 +525,58 @@ mod tests {
             "2.5%",
         ];
         for t in texts {
-            let item = ITEM_DOT.find(t).map(|m| {
-                let decimal = t[m.end()..].starts_with(|c: char| c.is_ascii_digit())
-                    && !t[..m.end()].ends_with(char::is_whitespace);
-                (!decimal).then_some(m.end())
-            });
-            let item = item.unwrap_or_else(|| {
-                ITEM_PAREN
-                    .find(t)
-                    .or_else(|| ITEM_CIRCLED.find(t))
-                    .map(|m| m.end())
-            });
-            assert_eq!(list_item_len(t), item, "{t:?}");
+            assert_eq!(list_item_len(t), list_item_len_by_regex(t), "{t:?}");
             assert_eq!(is_page_number(t), PAGE_NUMBER_LINE.is_match(t), "{t:?}");
+        }
+        for t in [
+            "1 .2",
+            "(１2)",
+            "(1２)",
+            "（ 12 ） x",
+            "(123)",
+            "1１.",
+            "12 、 x",
+            "(\u{3000}1)",
+        ] {
+            assert_eq!(list_item_len(t), list_item_len_by_regex(t), "{t:?}");
+        }
+    }
+
+    /// [`list_item_len`] by its regexes alone: the definition the hand reading must agree with.
+    fn list_item_len_by_regex(t: &str) -> Option<usize> {
+        let item = ITEM_DOT.find(t).map(|m| {
+            let decimal = t[m.end()..].starts_with(|c: char| c.is_ascii_digit())
+                && !t[..m.end()].ends_with(char::is_whitespace);
+            (!decimal).then_some(m.end())
+        });
+        item.unwrap_or_else(|| {
+            ITEM_PAREN
+                .find(t)
+                .or_else(|| ITEM_CIRCLED.find(t))
+                .map(|m| m.end())
+        })
+    }
+
+    /// `\s` is `char::is_whitespace`: the hand readings skip spaces as the regexes did.
+    #[test]
+    fn regex_spaces_are_char_whitespace() {
+        let space = Regex::new(r"^\s$").expect("regex");
+        let mut buf = [0u8; 4];
+        for c in '\0'..=char::MAX {
+            assert_eq!(
+                space.is_match(c.encode_utf8(&mut buf)),
+                c.is_whitespace(),
+                "{c:?}"
+            );
         }
     }
 
     proptest::proptest! {
+        #[test]
+        fn list_items_agree_with_the_regexes(t in "[(（)）0-9１٣①.、．  \u{3000}x5]{0,8}") {
+            proptest::prop_assert_eq!(list_item_len(&t), list_item_len_by_regex(&t));
+        }
+
         #[test]
         fn page_number_filter_agrees(t in "[-—–－~第页共/ 0-9１٣一a,，]{0,12}") {
             proptest::prop_assert_eq!(is_page_number(&t), PAGE_NUMBER_LINE.is_match(&t));

@@ -68,12 +68,23 @@ pub fn parse_target(raw: &str) -> Option<Target> {
 /// names, read only to be rejected.
 pub fn is_quantitative(raw: &str) -> bool {
     let t = raw.trim();
-    if is_blank_mark(t) {
+    if is_blank_mark(t) || !t.starts_with(can_open_quantitative) {
         return false;
     }
     let (comparator, rest) = split_comparator(t);
     split_number(rest).is_some_and(|(_, tail)| is_unit(tail))
         || (comparator.is_some() && !rest.is_empty())
+}
+
+/// Whether a cell opening with `c` may be quantitative: a number opens with a digit or a sign
+/// (`.5` and `,5` are no amounts), a comparator with one of its first chars. Most grid cells are
+/// names, turned away here without trying every comparator and reading a number.
+fn can_open_quantitative(c: char) -> bool {
+    c.is_ascii_digit()
+        || matches!(c, '+' | '-')
+        || COMPARATORS
+            .iter()
+            .any(|(printed, _)| printed.starts_with(c))
 }
 
 /// Splits a quantity cell: `30 万元` → `30` + `万元`; `53.9%` → `53.9` + `%`; `1272.07` → no unit;
@@ -439,7 +450,7 @@ mod tests {
             #[test]
             fn quantitative_matches_parse_target(
                 s in prop_oneof![
-                    "[ ≥≤>=<≧≠0-9.,+\\-%万元人个工作日、：a]{0,14}",
+                    "[ ≥≤>=<≧≦≠0-9.,+\\-%万元人个工作日、：a]{0,14}",
                     "\\PC{0,12}",
                 ]
             ) {

@@ -127,26 +127,28 @@ const SECTIONS: &[(&str, Block)] = &[
     (vocab::PROCURE, Block::Procurement),
 ];
 
-/// One body line: its number and its non-empty cells, trimmed, wrap spaces closed.
-struct Row<'g> {
+/// One body line: its number and its non-empty cells, trimmed, wrap spaces closed. `'l` is the
+/// lifetime of the table's lines and grammar (the shorter of the two).
+struct Row<'l> {
     no: usize,
-    cells: Vec<Cell<'g>>,
+    cells: Vec<Cell<'l>>,
 }
 
 /// One cell of a body line, folded once and looked up once in the grammar's word lists: every
 /// cell is tested against a dozen lists, and folding and scanning the lists for each test was
 /// most of the cost of reading a form.
 #[derive(Clone)]
-struct Cell<'g> {
-    text: String,
+struct Cell<'l> {
+    /// Borrowed from the line unless a repair changed it: most cells are read as printed.
+    text: Cow<'l, str>,
     /// `fold(text)`, when folding changes the text.
     folded: Option<String>,
     /// The word lists that hold the cell's folded text.
-    lists: &'g [ListId],
+    lists: &'l [ListId],
 }
 
-impl<'g> Cell<'g> {
-    fn new(text: String, g: &'g Grammar) -> Self {
+impl<'l> Cell<'l> {
+    fn new(text: Cow<'l, str>, g: &'l Grammar) -> Self {
         let folded = match fold_cow(&text) {
             Cow::Borrowed(_) => None,
             Cow::Owned(f) => Some(f),
@@ -160,8 +162,9 @@ impl<'g> Cell<'g> {
     }
 
     /// A cell whose text folding leaves as it is (no whitespace, no mark to fold).
-    fn folded_as_is(text: String, g: &'g Grammar) -> Self {
-        let lists = g.vocab_index.lists_of(&text);
+    fn folded_as_is(text: &'l str, g: &'l Grammar) -> Self {
+        let lists = g.vocab_index.lists_of(text);
+        let text = Cow::Borrowed(text);
         Cell {
             text,
             folded: None,
@@ -176,7 +179,7 @@ impl<'g> Cell<'g> {
 
 /// The cells' texts.
 fn texts<'c>(cells: &'c [Cell<'_>]) -> Vec<&'c str> {
-    cells.iter().map(|c| c.text.as_str()).collect()
+    cells.iter().map(|c| &*c.text).collect()
 }
 
 /// The grammar's word lists this module reads, resolved once per table; a list the grammar lacks
@@ -334,7 +337,7 @@ impl<'a, 'g> Reader<'a, 'g> {
     // ---- lines and cells ----
 
     /// Splits a line into its non-empty cells and closes wrap spaces (`满意度 指标`), logging each.
-    fn row(&mut self, line: &Line) -> Row<'g> {
+    fn row(&mut self, line: &'a Line) -> Row<'a> {
         let mut cells = Vec::new();
         for raw in split_cells(&line.text)
             .into_iter()
@@ -343,15 +346,15 @@ impl<'a, 'g> Reader<'a, 'g> {
         {
             if !folds(raw) {
                 // No whitespace to close and nothing to fold: the common cell, scanned once.
-                cells.push(Cell::folded_as_is(raw.to_owned(), self.g));
+                cells.push(Cell::folded_as_is(raw, self.g));
                 continue;
             }
             // `raw` is trimmed, so the closed text differs from it exactly when it is a new string.
             let closed = match close_cjk_spaces(raw) {
-                Cow::Borrowed(same) => same.to_owned(),
+                Cow::Borrowed(same) => Cow::Borrowed(same),
                 Cow::Owned(closed) => {
                     self.repair(line.no, CJK_SPACE, raw, &closed);
-                    closed
+                    Cow::Owned(closed)
                 }
             };
             cells.push(Cell::new(closed, self.g));
@@ -361,7 +364,7 @@ impl<'a, 'g> Reader<'a, 'g> {
 
     /// Routes one line: form labels, section words, grid labels and goal labels are recognised
     /// wherever the reader is; other lines belong to the current block.
-    fn read(&mut self, row: &Row<'g>) {
+    fn read(&mut self, row: &Row<'a>) {
         let Some(first) = row.cells.first() else {
             return;
         };
@@ -396,7 +399,7 @@ impl<'a, 'g> Reader<'a, 'g> {
             .is_some_and(|s| !s.indicators.is_empty());
         if self.block == Block::Grid && !grid_started {
             self.grid_header
-                .extend(row.cells.iter().map(|c| c.text.clone()));
+                .extend(row.cells.iter().map(|c| c.text.to_string()));
             self.update_target_columns();
         }
     }
@@ -482,6 +485,10 @@ impl<'a, 'g> Reader<'a, 'g> {
 
     /// A money amount: a number with no unit or a money unit (`20万元`, `15`), not a count (`1项`).
     fn money(&self, cell: &str) -> Option<Quantity> {
+        // A cell with no digit reads as no number (it would be built only to be dropped).
+        if !cell.bytes().any(|b| b.is_ascii_digit()) {
+            return None;
+        }
         let q = parse_quantity(cell)?;
         q.value.as_ref()?;
         match &q.unit {
@@ -500,7 +507,7 @@ impl<'a, 'g> Reader<'a, 'g> {
             if is(self.lists.field, cell) {
                 self.out.fields.extend(current.take());
                 current = Some(Field {
-                    label: cell.text.clone(),
+                    label: cell.text.to_string(),
                     value: String::new(),
                     loc,
                 });
@@ -513,7 +520,7 @@ impl<'a, 'g> Reader<'a, 'g> {
 
     /// `部门职能概述1.贯彻…`: a form label run together with its value (a lost tab, or one space in
     /// layout-preserving text) → the row with the two split, logged as a repair.
-    fn unglue_label(&mut self, row: &Row<'g>) -> Option<Row<'g>> {
+    fn unglue_label(&mut self, row: &Row<'a>) -> Option<Row<'a>> {
         let (first, rest) = row.cells.split_first()?;
         let f = first.folded();
         let value = self
@@ -525,11 +532,14 @@ impl<'a, 'g> Reader<'a, 'g> {
             .find_map(|(l, _)| {
                 strip_folded_prefix(&first.text, l).filter(|v| !v.trim().is_empty())
             })?;
-        let first = first.text.as_str();
+        let first = &*first.text;
         let label = first.strip_suffix(value).unwrap_or(first).trim().to_owned();
         let value = value.trim().to_owned();
         self.repair(row.no, GLUED_LABEL, first, &format!("{label}\t{value}"));
-        let mut cells = vec![Cell::new(label, self.g), Cell::new(value, self.g)];
+        let mut cells = vec![
+            Cell::new(Cow::Owned(label), self.g),
+            Cell::new(Cow::Owned(value), self.g),
+        ];
         cells.extend(rest.iter().cloned());
         Some(Row { no: row.no, cells })
     }
@@ -547,7 +557,7 @@ impl<'a, 'g> Reader<'a, 'g> {
                     self.columns_in(headings, self.lists.source_column, vocab::SOURCE_COLUMN);
             }
             Block::OverallGoals => {
-                self.goal_columns = headings.iter().map(|h| h.text.clone()).collect();
+                self.goal_columns = headings.iter().map(|h| h.text.to_string()).collect();
             }
             _ => {}
         }
@@ -600,9 +610,9 @@ impl<'a, 'g> Reader<'a, 'g> {
         let mut values = Vec::new();
         for cell in &row.cells {
             if name.is_none() && values.is_empty() && is(self.lists.group, cell) {
-                self.group = Some(cell.text.clone());
+                self.group = Some(cell.text.to_string());
             } else if name.is_none() && !is_value(&cell.text) {
-                name = Some(cell.text.clone());
+                name = Some(cell.text.to_string());
             } else {
                 values.push(self.funding_value(row.no, &cell.text));
             }
@@ -685,8 +695,8 @@ impl<'a, 'g> Reader<'a, 'g> {
         let after = amounts_and_after.get(amounts.len()..).unwrap_or_default();
         let mut amounts = amounts.into_iter();
         let project = ProjectLine {
-            name: name.text.clone(),
-            category: before.first().map(|c| c.text.clone()),
+            name: name.text.to_string(),
+            category: before.first().map(|c| c.text.to_string()),
             total_budget: amounts.next(),
             year_budget: amounts.next(),
             purpose: joined(after),
@@ -695,7 +705,7 @@ impl<'a, 'g> Reader<'a, 'g> {
         let extras: Vec<String> = before
             .iter()
             .skip(1)
-            .map(|c| c.text.clone())
+            .map(|c| c.text.to_string())
             .chain(amounts.map(|q| q.raw))
             .collect();
         self.unplaced_cells(row, &extras);
@@ -767,7 +777,7 @@ impl<'a, 'g> Reader<'a, 'g> {
             } else if let Some(goal) = current.as_mut() {
                 append_text(&mut goal.text, &cell.text);
             } else {
-                extras.push(cell.text.clone());
+                extras.push(cell.text.to_string());
             }
         }
         if column == 0 {
@@ -785,7 +795,7 @@ impl<'a, 'g> Reader<'a, 'g> {
         let Some((name, rest)) = row.cells.split_first() else {
             return;
         };
-        let name = name.text.as_str();
+        let name = &*name.text;
         if self.money(name).is_some() {
             // An amount with no name before it cannot be placed.
             self.unplaced(row);
@@ -799,7 +809,7 @@ impl<'a, 'g> Reader<'a, 'g> {
             } else if let Some(q) = self.money(&cell.text) {
                 values.push(Some(q));
             } else {
-                extras.push(cell.text.clone());
+                extras.push(cell.text.to_string());
             }
         }
         let columns = self.source_columns.clone();
@@ -843,15 +853,17 @@ impl<'a, 'g> Reader<'a, 'g> {
             .iter()
             .enumerate()
             .filter(|&(i, _)| Some(i) != class_at)
-            .map(|(_, c)| c.text.clone());
+            .map(|(_, c)| c.text.to_string());
         let line = BudgetLine {
             activity: texts.next().unwrap_or_default(),
             description: texts.next(),
-            economic_class: class_at.and_then(|i| before.get(i)).map(|c| c.text.clone()),
+            economic_class: class_at
+                .and_then(|i| before.get(i))
+                .map(|c| c.text.to_string()),
             amount: amount_at
                 .and_then(|i| cells.get(i))
                 .and_then(|c| parse_quantity(&c.text)),
-            basis: after.first().map(|c| c.text.clone()),
+            basis: after.first().map(|c| c.text.to_string()),
             remark: joined(after.get(1..).unwrap_or_default()),
             loc: Loc::line(row.no),
         };
@@ -881,7 +893,7 @@ impl<'a, 'g> Reader<'a, 'g> {
             None => (rest, &[][..]),
         };
         let line = ProcurementLine {
-            item: item.text.clone(),
+            item: item.text.to_string(),
             quantity: joined(middle),
             amount: amount_at
                 .and_then(|i| rest.get(i))
@@ -900,12 +912,12 @@ impl<'a, 'g> Reader<'a, 'g> {
         self.level1 = None;
         self.level2 = None;
         let headings = row.cells.get(1..).unwrap_or_default();
-        self.grid_header = headings.iter().map(|c| c.text.clone()).collect();
+        self.grid_header = headings.iter().map(|c| c.text.to_string()).collect();
         self.out.indicator_sets.push(IndicatorSet {
             label: row
                 .cells
                 .first()
-                .map(|c| c.text.clone())
+                .map(|c| c.text.to_string())
                 .unwrap_or_default(),
             horizon,
             target_columns: Vec::new(),
@@ -1023,7 +1035,7 @@ impl<'a, 'g> Reader<'a, 'g> {
         for cell in cells {
             let part = self.classify(cell);
             let before_name = d.level3.is_none();
-            let text = || cell.text.clone();
+            let text = || cell.text.to_string();
             match part {
                 Part::Level1 if before_name && d.level1.is_none() => d.level1 = Some(text()),
                 Part::Level2 if before_name && d.level2.is_none() => d.level2 = Some(text()),
