@@ -11,7 +11,6 @@
 //! never sees a half-written file.
 
 pub mod datapackage;
-mod json;
 pub mod report;
 pub mod tabular;
 
@@ -114,14 +113,10 @@ pub fn to_json<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
 }
 
 /// Serializes a value as compact JSON on one line with a trailing newline: a document's `<id>.json`
-/// and its `dataset.jsonl` line. The bytes are serde_json's: written by [`json::write_compact`]
-/// (which spends far less per string), or by serde_json itself for what that leaves to it.
+/// and its `dataset.jsonl` line.
 pub fn to_json_line<T: Serialize>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
     let mut line = Vec::with_capacity(128 * 1024);
-    if json::write_compact(&mut line, value).is_err() {
-        line.clear();
-        serde_json::to_writer(&mut line, value)?;
-    }
+    serde_json::to_writer(&mut line, value)?;
     line.push(b'\n');
     Ok(line)
 }
@@ -258,27 +253,5 @@ mod tests {
         let mut compact = serde_json::to_string(&value).expect("serializes");
         compact.push('\n');
         assert_eq!(line, compact.into_bytes());
-    }
-
-    #[derive(Serialize)]
-    enum Tagged {
-        Data(Vec<u8>),
-    }
-
-    #[test]
-    fn a_line_is_serde_jsons_compact_form_also_where_the_fast_writer_gives_up() {
-        let plain = serde_json::json!({"a": [1, "行政运行", null], "b": {"c\n": true}});
-        let with_variant = (Tagged::Data(vec![1, 2]), "tail");
-        for value in [
-            serde_json::to_value(&plain).unwrap(),
-            serde_json::to_value(&with_variant).unwrap(),
-        ] {
-            let mut compact = serde_json::to_vec(&value).unwrap();
-            compact.push(b'\n');
-            assert_eq!(to_json_line(&value).unwrap(), compact);
-        }
-        let mut compact = serde_json::to_vec(&with_variant).unwrap();
-        compact.push(b'\n');
-        assert_eq!(to_json_line(&with_variant).unwrap(), compact);
     }
 }
