@@ -278,8 +278,18 @@ fn one_document(
     let written = result.and_then(|(d, lines)| {
         let entry = SummaryEntry::ok(input.clone(), format!("{}.json", parts.id), &d)
             .with_sha256(&d.source.sha256);
-        write_ok(parts, &json_path, &d, &lines, entry, opts)
-            .map_err(|e| format!("{input}: cannot write output: {e}"))
+        // Rendering the outputs runs code on the document's data too: a panic there is this
+        // document's failure as well, not the batch's.
+        let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            write_ok(parts, &json_path, &d, &lines, entry, opts)
+        }));
+        match rendered {
+            Ok(r) => r.map_err(|e| format!("{input}: cannot write output: {e}")),
+            Err(panic) => Err(format!(
+                "{input}: internal error while writing its output (please report): {}",
+                panic_message(&panic)
+            )),
+        }
     });
     let bundle = match written {
         Ok(bundle) => bundle,
