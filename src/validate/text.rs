@@ -1575,28 +1575,35 @@ fn doubled_in(text: &str) -> Vec<(usize, char)> {
 }
 
 /// T005 over the narrative's lines and the tables' text cells (`cells[i]`: table `i`'s).
+/// [`doubled_in`] gives the offset of each second copy.
 fn doubled_characters(cx: &mut Cx<'_>, narrative: &[Line], cells: &[Vec<(usize, &str)>]) {
-    let mut found: Vec<(Location, String, char)> = Vec::new();
+    let mut found: Vec<(Location, String, char, usize)> = Vec::new();
     for l in narrative {
-        for (_, c) in doubled_in(&l.text) {
-            found.push((Location::line(l.no), l.text.clone(), c));
+        for (at, c) in doubled_in(&l.text) {
+            found.push((Location::line(l.no), l.text.clone(), c, at));
         }
     }
     let d = cx.d;
     for (t, cells) in d.tables.iter().zip(cells) {
         for &(line, cell) in cells {
-            for (_, c) in doubled_in(cell) {
+            for (at, c) in doubled_in(cell) {
                 let location = Location {
                     table: Some(t.id.clone()),
                     ..Location::line(line)
                 };
-                found.push((location, cell.to_owned(), c));
+                found.push((location, cell.to_owned(), c, at));
             }
         }
     }
-    for (location, text, c) in found {
-        let at = text.find(&format!("{c} {c}")).unwrap_or(0);
-        let start = text[..at].char_indices().rev().nth(5).map_or(0, |(i, _)| i);
+    for (location, text, c, second) in found {
+        // The excerpt starts a few characters before the first copy, however many spaces follow it.
+        let first = text.get(..second).map_or(0, |t| {
+            t.trim_end_matches(' ').len().saturating_sub(c.len_utf8())
+        });
+        let start = text
+            .get(..first)
+            .and_then(|t| t.char_indices().rev().nth(5))
+            .map_or(0, |(i, _)| i);
         cx.emit_with(
             &DOUBLED_CHARACTER,
             DOUBLED_CHARACTER.severity,
@@ -2064,6 +2071,16 @@ mod tests {
         assert_eq!(lines_of(&bad, "T005"), vec![14]);
         let good = doc(&["一、收 入 总 计", "新兴产业蓬勃 发展。"], NOTE);
         assert!(findings(&good, "T005").is_empty(), "{:?}", good.anomalies);
+    }
+
+    #[test]
+    fn t005_excerpt_shows_the_wrap_however_many_spaces() {
+        let line = "本年度继续推动全市数字经济和战略性新兴产业蓬勃   勃发展，加快转型。";
+        let bad = doc(&["一、收支预算总体安排情况", line], NOTE);
+        let f = findings(&bad, "T005");
+        assert_eq!(f.len(), 1, "{:?}", bad.anomalies);
+        assert!(f[0].message.contains("新兴产业蓬勃"), "{}", f[0].message);
+        assert!(!f[0].message.contains("本年度"), "{}", f[0].message);
     }
 
     #[test]
