@@ -149,7 +149,10 @@ pub fn run_batch(paths: &[PathBuf], opts: &BatchOptions<'_>) -> anyhow::Result<S
     let parts_dir = opts.out_dir.join(PARTS_DIR);
     std::fs::create_dir_all(opts.out_dir)
         .with_context(|| format!("creating output directory {}", opts.out_dir.display()))?;
-    if !opts.incremental {
+    if opts.incremental {
+        remove_foreign_records(&parts_dir)
+            .with_context(|| format!("cleaning {}", parts_dir.display()))?;
+    } else {
         // Records of an earlier run describe outputs this run rewrites: a later `--incremental`
         // run must not trust them.
         match std::fs::remove_dir_all(&parts_dir) {
@@ -222,6 +225,26 @@ pub fn run_batch(paths: &[PathBuf], opts: &BatchOptions<'_>) -> anyhow::Result<S
     let descriptor = datapackage::descriptor(TOOL_VERSION);
     write("datapackage.json", emit::to_json(&descriptor)?.as_bytes())?;
     Ok(summary)
+}
+
+/// Removes what is not a record from the records' folder: files an older version kept there
+/// (`<id>.jsonl`, `<id>.entry.json`, …) and temporaries of a killed run. Such files are never
+/// read, so they would only pile up.
+fn remove_foreign_records(parts_dir: &Path) -> std::io::Result<()> {
+    let entries = match std::fs::read_dir(parts_dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        other => other?,
+    };
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let record = name.ends_with(".part") && !name.starts_with('.');
+        if !record && entry.file_type()?.is_file() {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// Processes one document (or reuses its previous output) and writes its JSON (and with

@@ -291,6 +291,25 @@ fn a_plain_run_keeps_no_records_and_the_next_incremental_run_redoes_all() {
     };
     run(&["--incremental"]);
     assert!(out.join(".parts/a.part").exists());
+    // What an older version or a killed run left beside the records goes; the records stay.
+    let stale = [
+        ".parts/a.jsonl",
+        ".parts/a.entry.json",
+        ".parts/.a.part.tmp-1",
+    ];
+    for name in stale {
+        std::fs::write(out.join(name), "old").unwrap();
+    }
+    let kept = run(&["--incremental"]);
+    assert!(out.join(".parts/a.part").exists());
+    for name in stale {
+        assert!(
+            !out.join(name).exists(),
+            "{name} outlived an incremental run"
+        );
+    }
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert_eq!(run(&["--incremental"]), kept, "a record was not reused");
     let plain = run(&[]);
     assert!(!out.join(".parts").exists(), "records outlived a plain run");
     std::thread::sleep(std::time::Duration::from_millis(20));
