@@ -282,6 +282,14 @@ fn run() -> anyhow::Result<ExitCode> {
                 },
             )?;
             bar.finish_and_clear();
+            if summary.documents.is_empty() {
+                let given: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                eprintln!(
+                    "cnbudget: warning: no input found in {} (files ending in .{})",
+                    given.join(", "),
+                    cnbudget::batch::INPUT_EXTENSIONS.join(", .")
+                );
+            }
             for doc in summary.documents.iter().filter(|d| d.status == "failed") {
                 eprintln!(
                     "cnbudget: failed: {}",

@@ -33,7 +33,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// File extensions picked up when a folder is searched.
-const INPUT_EXTENSIONS: &[&str] = &["txt", "text", "pdf"];
+pub const INPUT_EXTENSIONS: &[&str] = &["txt", "text", "pdf"];
 
 /// Where the per-document parts live inside the output directory.
 const PARTS_DIR: &str = ".parts";

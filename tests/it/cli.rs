@@ -265,6 +265,27 @@ fn incremental_rerun_skips_unchanged_documents() {
     assert!(out.join("a.json").exists());
 }
 
+/// A folder without inputs is not an error, but the user is told nothing was found.
+#[test]
+fn an_empty_folder_is_reported() {
+    let dir = temp_dir("empty");
+    let inputs = dir.join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    std::fs::write(inputs.join("notes.docx"), "x").unwrap();
+    let out = bin()
+        .args(["extract", "--quiet", "--out"])
+        .arg(dir.join("out"))
+        .arg(&inputs)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no input found in") && stderr.contains(".txt, .text, .pdf"),
+        "{stderr}"
+    );
+}
+
 /// Records for `--incremental` are kept only by incremental runs: a plain run rewrites the outputs
 /// and drops the records, so a later incremental run cannot trust a record of outputs since replaced.
 #[test]
