@@ -118,7 +118,6 @@ mod parts;
 mod writer;
 
 pub use parts::{DocumentParts, PartError, PartHead};
-pub use writer::PENDING_BUDGET;
 use writer::{OrderedWriter, Share, encode_bundle};
 
 /// Where one document's bundle lives.
