@@ -164,9 +164,13 @@ impl<'a> OrderedWriter<'a> {
         if let Some(error) = pending.error {
             return Err(error);
         }
+        let all_written = pending.next == pending.entries.len() && pending.waiting.is_empty();
         let Some(entries) = pending.entries.into_iter().collect::<Option<Vec<_>>>() else {
             anyhow::bail!("internal error: a document was not handed to the batch files");
         };
+        if !all_written {
+            anyhow::bail!("internal error: a document's share was not written to the batch files");
+        }
         let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
         let body = files.pop().context("internal error: no report body")?;
         let mut report = BatchFile::create(self.out, "report.md", &report_header(&entries))?;
