@@ -131,9 +131,9 @@ impl Parts {
         self.dir.join(format!("{}.part", self.id))
     }
 
-    /// Writes the bundle: last, so that its presence says the document is done.
+    /// Writes the bundle: last, so that its presence says the document is done. (The folder is made
+    /// at the start of an incremental run, or before a share is set aside.)
     fn write(&self, bundle: &mut DocumentParts) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
         emit::write_atomic(&self.path(), &encode_bundle(bundle)?)
     }
 }
@@ -149,8 +149,9 @@ pub fn run_batch(paths: &[PathBuf], opts: &BatchOptions<'_>) -> anyhow::Result<S
     std::fs::create_dir_all(opts.out_dir)
         .with_context(|| format!("creating output directory {}", opts.out_dir.display()))?;
     if opts.incremental {
-        remove_foreign_records(&parts_dir)
-            .with_context(|| format!("cleaning {}", parts_dir.display()))?;
+        std::fs::create_dir_all(&parts_dir)
+            .and_then(|()| remove_foreign_records(&parts_dir))
+            .with_context(|| format!("preparing {}", parts_dir.display()))?;
     } else {
         // Records of an earlier run describe outputs this run rewrites: a later `--incremental`
         // run must not trust them.
@@ -202,20 +203,17 @@ pub fn run_batch(paths: &[PathBuf], opts: &BatchOptions<'_>) -> anyhow::Result<S
         let bundle = failed_parts(&id, &input, "", &error, entry.clone(), opts.pretty);
         writer.deliver(inputs.len() + n, entry, Share::Memory(bundle.sections));
     }
-    let mut summary = Summary {
-        schema_version: SCHEMA_VERSION,
-        tool_version: TOOL_VERSION,
-        ok: 0,
-        failed: 0,
-        documents: Vec::new(),
-    };
-    let documents = writer.finish(|entries| {
-        summary.documents = entries.to_vec();
-        summary.failed = entries.iter().filter(|e| e.status == "failed").count();
-        summary.ok = entries.len() - summary.failed;
-        report::batch_report(&summary, &[]).into_bytes()
+    let summary = writer.finish(|documents| {
+        let failed = documents.iter().filter(|e| e.status == "failed").count();
+        let summary = Summary {
+            schema_version: SCHEMA_VERSION,
+            tool_version: TOOL_VERSION,
+            ok: documents.len() - failed,
+            failed,
+            documents,
+        };
+        (report::batch_report(&summary, &[]).into_bytes(), summary)
     })?;
-    summary.documents = documents;
     let write = |name: &str, bytes: &[u8]| {
         let path = opts.out_dir.join(name);
         emit::write_durable(&path, bytes).with_context(|| format!("writing {}", path.display()))
@@ -357,7 +355,10 @@ fn share_of(
     if writer.must_set_aside(index, len) {
         // With `incremental` the bundle is on disk already; otherwise it is written now, and removed
         // once copied.
-        let on_disk = opts.incremental || parts.write(&mut bundle).is_ok();
+        let on_disk = opts.incremental
+            || std::fs::create_dir_all(&parts.dir)
+                .and_then(|()| parts.write(&mut bundle))
+                .is_ok();
         if on_disk {
             let share = Share::Bundle {
                 path: parts.path(),

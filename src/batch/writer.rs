@@ -153,13 +153,13 @@ impl<'a> OrderedWriter<'a> {
         Ok(())
     }
 
-    /// Once every document is delivered: writes the report's header (from the finished `summary`)
-    /// before its sections, flushes every batch file to the disk and renames them into place.
-    /// Returns the entries in input order.
-    pub fn finish(
+    /// Once every document is delivered: hands the entries, in input order, to `summarize`, which
+    /// returns the report's header and a summary; writes the header before the report's sections,
+    /// flushes every batch file to the disk, renames them into place and returns the summary.
+    pub fn finish<S>(
         self,
-        report_header: impl FnOnce(&[SummaryEntry]) -> Vec<u8>,
-    ) -> anyhow::Result<Vec<SummaryEntry>> {
+        summarize: impl FnOnce(Vec<SummaryEntry>) -> (Vec<u8>, S),
+    ) -> anyhow::Result<S> {
         let pending = self.pending.into_inner().unwrap_or_else(|e| e.into_inner());
         if let Some(error) = pending.error {
             return Err(error);
@@ -173,7 +173,8 @@ impl<'a> OrderedWriter<'a> {
         }
         let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
         let body = files.pop().context("internal error: no report body")?;
-        let mut report = BatchFile::create(self.out, "report.md", &report_header(&entries))?;
+        let (report_header, summary) = summarize(entries);
+        let mut report = BatchFile::create(self.out, "report.md", &report_header)?;
         let (mut body_file, body_path) = body.into_file()?;
         body_file
             .seek(std::io::SeekFrom::Start(0))
@@ -184,7 +185,7 @@ impl<'a> OrderedWriter<'a> {
         for file in files {
             file.commit()?;
         }
-        Ok(entries)
+        Ok(summary)
     }
 }
 
@@ -358,7 +359,7 @@ mod tests {
         assert!(!dir.join("cells.csv").exists(), "renamed before the end");
         writer.deliver(0, entry(0), Share::Memory(share(0)));
         let entries = writer
-            .finish(|e| format!("# {} documents\n", e.len()).into_bytes())
+            .finish(|e| (format!("# {} documents\n", e.len()).into_bytes(), e))
             .unwrap();
         assert_eq!(entries.len(), n);
         assert!(
@@ -407,7 +408,7 @@ mod tests {
         writer.deliver(2, entry(2), aside);
         writer.deliver(3, entry(3), Share::Memory(share(3)));
         writer.deliver(0, entry(0), Share::Memory(share(0)));
-        writer.finish(|_| Vec::new()).unwrap();
+        writer.finish(|_| (Vec::new(), ())).unwrap();
         let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
         assert_eq!(read("cells.csv"), expected(n, 1, "cells\n"));
         assert_eq!(read("dataset.jsonl"), expected(n, 0, ""));
@@ -421,7 +422,7 @@ mod tests {
         let dir = temp_dir("missing");
         let writer = OrderedWriter::create(&dir, 2, headers()).unwrap();
         writer.deliver(1, entry(1), Share::Memory(share(1)));
-        assert!(writer.finish(|_| Vec::new()).is_err());
+        assert!(writer.finish(|_| (Vec::new(), ())).is_err());
         assert!(!dir.join("cells.csv").exists());
         let _ = std::fs::remove_dir_all(&dir);
     }
