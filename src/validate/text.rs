@@ -837,20 +837,28 @@ fn doubled_punctuation(cx: &mut Cx<'_>, l: &Line) {
         }
         i += run.max(1);
     }
-    if marks.is_empty() {
-        return;
+    if !marks.is_empty() {
+        found_in_line(
+            cx,
+            &DOUBLED_PUNCTUATION,
+            "doubled punctuation",
+            "in",
+            &marks,
+            l,
+        );
     }
-    let shown = marks.join("`, `");
+}
+
+/// A finding on line `l` that names what was `found` in it (each in backticks) and shows the line.
+fn found_in_line(cx: &mut Cx<'_>, rule: &Rule, what: &str, how: &str, found: &[String], l: &Line) {
+    let shown = found.join("`, `");
     cx.emit_with(
-        &DOUBLED_PUNCTUATION,
-        DOUBLED_PUNCTUATION.severity,
-        format!(
-            "doubled punctuation `{shown}` in `{}`",
-            excerpt(&l.text, 40)
-        ),
+        rule,
+        rule.severity,
+        format!("{what} `{shown}` {how} `{}`", excerpt(&l.text, 40)),
         Location::line(l.no),
         None,
-        Some(marks.join(" ")),
+        Some(found.join(" ")),
     );
 }
 
@@ -959,21 +967,16 @@ fn starts_folded(text: &str, word: &str) -> bool {
 /// T004 on a line that may hold a placeholder.
 fn placeholders_in(cx: &mut Cx<'_>, l: &Line, words: &Placeholders) {
     let found = words.find_in(&l.text);
-    if found.is_empty() || is_toc(&l.text) {
-        return;
+    if !found.is_empty() && !is_toc(&l.text) {
+        found_in_line(
+            cx,
+            &PLACEHOLDER,
+            "template placeholder",
+            "left in",
+            &found,
+            l,
+        );
     }
-    let shown = found.join("`, `");
-    cx.emit_with(
-        &PLACEHOLDER,
-        PLACEHOLDER.severity,
-        format!(
-            "template placeholder `{shown}` left in `{}`",
-            excerpt(&l.text, 40)
-        ),
-        Location::line(l.no),
-        None,
-        Some(found.join(" ")),
-    );
 }
 
 /// A family of paired marks.
