@@ -18,6 +18,29 @@ fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+/// `dir/in`, holding a copy of the bundled sample under each of `names`.
+fn sample_inputs(dir: &Path, names: &[&str]) -> PathBuf {
+    let inputs = dir.join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/000_163e4aab9eba8502.txt");
+    for name in names {
+        std::fs::copy(&sample, inputs.join(name)).unwrap();
+    }
+    inputs
+}
+
+/// `extract --quiet --out OUT INPUTS EXTRA…`, which must succeed.
+fn extract_ok(out: &Path, inputs: &Path, extra: &[&str]) {
+    let s = bin()
+        .args(["extract", "--quiet", "--out"])
+        .arg(out)
+        .arg(inputs)
+        .args(extra)
+        .status()
+        .unwrap();
+    assert!(s.success());
+}
+
 #[test]
 fn extract_writes_documents_and_summary_and_survives_bad_inputs() {
     let dir = temp_dir("batch");
@@ -210,21 +233,10 @@ fn fail_on_gates_the_exit_status_and_report_is_written() {
 #[test]
 fn incremental_rerun_skips_unchanged_documents() {
     let dir = temp_dir("incremental");
-    let inputs = dir.join("in");
-    std::fs::create_dir_all(&inputs).unwrap();
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/000_163e4aab9eba8502.txt");
-    std::fs::copy(&sample, inputs.join("a.txt")).unwrap();
-    std::fs::copy(&sample, inputs.join("b.txt")).unwrap();
+    let inputs = sample_inputs(&dir, &["a.txt", "b.txt"]);
+    let sample = inputs.join("a.txt");
     let out = dir.join("out");
-    let run = || {
-        let s = bin()
-            .args(["extract", "--quiet", "--incremental", "--out"])
-            .arg(&out)
-            .arg(&inputs)
-            .status()
-            .unwrap();
-        assert!(s.success());
-    };
+    let run = || extract_ok(&out, &inputs, &["--incremental"]);
     run();
     let mtime = |name: &str| {
         std::fs::metadata(out.join(name))
@@ -291,20 +303,10 @@ fn an_empty_folder_is_reported() {
 #[test]
 fn a_plain_run_keeps_no_records_and_the_next_incremental_run_redoes_all() {
     let dir = temp_dir("plain");
-    let inputs = dir.join("in");
-    std::fs::create_dir_all(&inputs).unwrap();
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/000_163e4aab9eba8502.txt");
-    std::fs::copy(&sample, inputs.join("a.txt")).unwrap();
+    let inputs = sample_inputs(&dir, &["a.txt"]);
     let out = dir.join("out");
     let run = |extra: &[&str]| {
-        let s = bin()
-            .args(["extract", "--quiet", "--out"])
-            .arg(&out)
-            .arg(&inputs)
-            .args(extra)
-            .status()
-            .unwrap();
-        assert!(s.success());
+        extract_ok(&out, &inputs, extra);
         std::fs::metadata(out.join("a.json"))
             .unwrap()
             .modified()
@@ -343,20 +345,10 @@ fn a_plain_run_keeps_no_records_and_the_next_incremental_run_redoes_all() {
 #[test]
 fn document_json_is_its_dataset_line_or_indented_with_pretty() {
     let dir = temp_dir("pretty");
-    let inputs = dir.join("in");
-    std::fs::create_dir_all(&inputs).unwrap();
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/000_163e4aab9eba8502.txt");
-    std::fs::copy(&sample, inputs.join("a.txt")).unwrap();
+    let inputs = sample_inputs(&dir, &["a.txt"]);
     let out = dir.join("out");
     let run = |extra: &[&str]| {
-        let s = bin()
-            .args(["extract", "--quiet", "--incremental", "--out"])
-            .arg(&out)
-            .arg(&inputs)
-            .args(extra)
-            .status()
-            .unwrap();
-        assert!(s.success());
+        extract_ok(&out, &inputs, &[&["--incremental"], extra].concat());
         (
             std::fs::read_to_string(out.join("a.json")).unwrap(),
             std::fs::read_to_string(out.join("dataset.jsonl")).unwrap(),
